@@ -1,0 +1,41 @@
+# Two commands do everything on a fresh machine:
+#   make lab    create .venv if needed, install the course, open JupyterLab in notebooks/
+#   make test   same environment, then unit tests and every notebook under nbval
+# A second run skips the install: it only reruns when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.course-installed
+PORT   ?= 8888
+
+.PHONY: lab test bench setup strip clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+	  { echo "This course needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)." \
+	         "Run again with PYTHON=python3.11 (or newer)."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	@if $(BIN)/python -m pip list 2>/dev/null | grep -qi '^nvidia-'; then \
+	  echo "note: CUDA packages were installed alongside torch (expected only on a machine with an NVIDIA GPU)"; fi
+	@touch $(STAMP)
+	@echo "Environment ready in $(VENV)."
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py
+
+# Remove outputs and execution counts from every notebook before committing.
+strip: $(STAMP)
+	$(BIN)/python tools/strip_notebooks.py notebooks
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

@@ -1,0 +1,7 @@
+"""Interactive playgrounds. Each is an object whose ``update()`` is a plain method, so a
+notebook cell and a unit test can drive it exactly as a learner's slider does."""
+
+from .live_figure import LiveFigure
+from .secant import SECANT_FUNCTIONS, SecantExplorer, secant_estimate
+
+__all__ = ["LiveFigure", "SecantExplorer", "SECANT_FUNCTIONS", "secant_estimate"]
