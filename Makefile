@@ -8,6 +8,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.course-installed
 PORT   ?= 8888
+# JupyterLab refuses to start as root (common in containers and CI) without this flag.
+LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test bench setup strip clean
 
@@ -25,7 +27,7 @@ $(STAMP): pyproject.toml
 	@echo "Environment ready in $(VENV)."
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(LAB_FLAGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -106,9 +106,13 @@ def jacobian(f: Callable, x, h=None, method: str = "central") -> np.ndarray:
     """
     _check_method(method)
     x = _vector_input(x)
+    return _jacobian(f, x, h, method, _call(f, x, None, "x"))
+
+
+def _jacobian(f: Callable, x: np.ndarray, h, method: str, f0: np.ndarray) -> np.ndarray:
+    """Jacobian given f0 = f(x) (already evaluated: used for its shape, and by one-sided differences)."""
     h = _default_step(x, method) if h is None else _check_step(h, x)
     h = np.broadcast_to(h, x.shape)
-    f0 = _call(f, x, None, "x")
     if f0.ndim > 1:
         raise ValueError(f"f must return a scalar or a 1-D array of shape (m,); got shape {f0.shape}")
     m = f0.size
@@ -127,7 +131,11 @@ def jacobian(f: Callable, x, h=None, method: str = "central") -> np.ndarray:
 
 
 def gradient(f: Callable, x, h=None, method: str = "central") -> np.ndarray:
-    """Gradient of a scalar function, shape ``(n,)``: the one row of its Jacobian."""
+    """Gradient of a scalar function, shape ``(n,)``: the one row of its Jacobian.
+
+    Costs 2n + 1 evaluations of f with central differences (n + 1 one-sided).
+    """
+    _check_method(method)
     x = _vector_input(x)
     out = _call(f, x, None, "x")
     if out.size != 1:
@@ -135,7 +143,7 @@ def gradient(f: Callable, x, h=None, method: str = "central") -> np.ndarray:
             f"gradient() needs f to return a scalar; it returned shape {out.shape}. "
             "For a vector-valued f use jacobian()"
         )
-    return jacobian(f, x, h=h, method=method)[0]
+    return _jacobian(f, x, h, method, out)[0]
 
 
 def hessian(f: Callable, x, h=None) -> np.ndarray:

@@ -18,10 +18,14 @@ import pytest
 from hygiene import ROOT
 
 
-def _lab_recipe() -> list[str]:
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    recipe = re.search(r"^lab:.*\n\t(.+)$", makefile, re.M).group(1)
-    return shlex.split(recipe)
+def _lab_command(port: int) -> list[str]:
+    """The exact command `make lab` runs, with this environment's bin dir and our port."""
+    bin_dir = str(Path(sys.executable).parent)
+    dry = subprocess.run(["make", "-n", "-s", "lab", f"BIN={bin_dir}", f"PORT={port}", "STAMP="],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    lines = [line for line in dry.splitlines() if " lab " in line]
+    assert len(lines) == 1, f"expected one jupyter lab command from `make -n lab`, got:\n{dry}"
+    return shlex.split(lines[0])
 
 
 def _free_port() -> int:
@@ -36,15 +40,16 @@ def _get(url: str, timeout: float = 10.0) -> str:
 
 
 def test_make_lab_opens_jupyterlab_in_notebooks():
-    argv = _lab_recipe()
-    assert argv[:2] == ["$(BIN)/jupyter", "lab"] and "--notebook-dir=notebooks" in argv
+    argv = _lab_command(8888)
+    assert argv[0] == str(Path(sys.executable).parent / "jupyter") and argv[1] == "lab"
+    assert "--notebook-dir=notebooks" in argv and "--port=8888" in argv
 
 
 @pytest.mark.timeout(180)
 def test_lab_serves_the_python_kernel_and_the_widget_frontend(tmp_path):
     port, token = _free_port(), secrets.token_hex(16)
     bin_dir = str(Path(sys.executable).parent)
-    argv = [a.replace("$(BIN)", bin_dir).replace("$(PORT)", str(port)) for a in _lab_recipe()]
+    argv = _lab_command(port)
     argv += ["--no-browser", "--ip=127.0.0.1", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}"]
     log = open(tmp_path / "lab.log", "w")
     env = {"JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "PATH": bin_dir + ":/usr/bin:/bin", "HOME": str(tmp_path)}

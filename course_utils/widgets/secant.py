@@ -75,7 +75,7 @@ class SecantExplorer:
         (self.points,) = ax.plot([], [], "o", color=color_for("forward"))
         ax.set_xlabel("x")
         ax.set_ylabel("f(x)")
-        ax.legend(loc="upper left", fontsize=8)
+        self.legend_secant = ax.legend(loc="upper left", fontsize=8).get_lines()[2]
         self.hs = np.logspace(-15, 0, 121)
         (self.error_curve,) = ax_err.loglog([], [], color=color_for("forward"))
         (self.error_marker,) = ax_err.loglog([], [], "o", ms=9, color="black")
@@ -106,17 +106,21 @@ class SecantExplorer:
         y_left = float(f(est["x_left"]))
         self.secant.set_data(xs, y_left + est["slope"] * (xs - est["x_left"]))
         self.points.set_data([est["x_left"], est["x_right"]], [y_left, float(f(est["x_right"]))])
-        for artist in (self.secant, self.points, self.error_curve):
+        for artist in (self.secant, self.points, self.error_curve, self.legend_secant):
             artist.set_color(colour)
         ax.set_xlim(xs[0], xs[-1])
         pad = 0.15 * (np.ptp(ys) + 1e-12)
         ax.set_ylim(ys.min() - pad, ys.max() + pad)
-        errors = np.array([abs(derivative(f, x0, h=hh, method=method) - est["exact"]) for hh in self.hs])
-        errors = np.maximum(errors, 1e-18)  # an exact hit (error 0) would vanish from a log axis
-        self.error_curve.set_data(self.hs, errors)
+        key = (self.function.value, x0, method)
+        if getattr(self, "_curve_key", None) != key:  # the curve depends on f, x0 and method, not on h
+            with np.errstate(all="ignore"):
+                errors = np.array([abs(derivative(f, x0, h=hh, method=method) - est["exact"]) for hh in self.hs])
+            errors = np.maximum(np.nan_to_num(errors, nan=1e18), 1e-18)  # an exact hit (0) would vanish on log axes
+            self.error_curve.set_data(self.hs, errors)
+            ax_err.set_ylim(1e-18, max(10.0, errors.max() * 10))
+            self._curve_key = key
         self.error_marker.set_data([h], [max(est["abs_error"], 1e-18)])
         ax_err.set_xlim(self.hs[0], self.hs[-1])
-        ax_err.set_ylim(1e-18, max(10.0, errors.max() * 10))
         ax.set_title(f"{method} difference, h = {h:.1e}")
         self.readout.value = (
             f"estimate <b>{est['slope']:.12f}</b> &nbsp; exact {est['exact']:.12f} &nbsp; "

@@ -1,0 +1,78 @@
+"""Benchmark: execute every notebook headlessly and print a table of seconds and peak memory.
+
+    make bench                      # every notebook
+    python tools/bench.py 01 03     # only notebooks whose names start with these numbers
+
+Each notebook runs in its own child process with a fresh kernel, so the kernel's peak
+resident memory can be read from getrusage(RUSAGE_CHILDREN) once it has exited. The
+executed copies (with outputs) land in build/executed/, which git ignores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT_DIR = ROOT / "build" / "executed"
+BUDGET_S = 60.0
+
+
+def run_one(path: Path) -> dict:
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, OUT_DIR / path.name)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux, bytes on macOS
+    peak_mib = peak / 1024 / (1024 if sys.platform == "darwin" else 1)
+    return {"notebook": path.name, "seconds": seconds, "peak_mib": peak_mib}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("prefixes", nargs="*", help="notebook number prefixes, e.g. 01 05")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(Path(args.one))))
+        return 0
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    if args.prefixes:
+        notebooks = [p for p in notebooks if p.name.startswith(tuple(args.prefixes))]
+    if not notebooks:
+        print("no notebooks matched", args.prefixes)
+        return 1
+    import torch
+
+    device = "cuda: " + torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu only"
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}, torch {torch.__version__}, {device}")
+    print(f"{'notebook':<40s} {'seconds':>8s} {'peak MiB':>9s}  within {BUDGET_S:.0f} s")
+    failed = False
+    for path in notebooks:
+        proc = subprocess.run([sys.executable, __file__, "--one", str(path)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            failed = True
+            print(f"{path.name:<40s} {'FAILED':>8s}\n{proc.stderr[-2000:]}")
+            continue
+        row = json.loads(proc.stdout.strip().splitlines()[-1])
+        ok = "yes" if row["seconds"] < BUDGET_S else "NO"
+        print(f"{row['notebook']:<40s} {row['seconds']:8.1f} {row['peak_mib']:9.0f}  {ok}")
+    print(f"executed copies: {OUT_DIR.relative_to(ROOT)}/")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
