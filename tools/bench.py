@@ -32,10 +32,12 @@ def run_one(path: Path) -> dict:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
-    client.execute()
-    seconds = time.perf_counter() - start
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, OUT_DIR / path.name)
+    try:
+        client.execute()
+    finally:  # a failed run is kept too, with its traceback, for debugging
+        nbformat.write(nb, OUT_DIR / path.name)
+    seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux, bytes on macOS
     peak_mib = peak / 1024 / (1024 if sys.platform == "darwin" else 1)
     return {"notebook": path.name, "seconds": seconds, "peak_mib": peak_mib}

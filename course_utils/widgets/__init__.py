@@ -1,7 +1,14 @@
 """Interactive playgrounds. Each is an object whose ``update()`` is a plain method, so a
 notebook cell and a unit test can drive it exactly as a learner's slider does."""
 
+from .euler import (EulerStabilityExplorer, ResNetDepthExplorer, euler_decay, ode_flow,
+                    resnet_hidden_states, resnet_vs_ode)
 from .live_figure import LiveFigure
 from .secant import SECANT_FUNCTIONS, SecantExplorer, secant_estimate
 
-__all__ = ["LiveFigure", "SecantExplorer", "SECANT_FUNCTIONS", "secant_estimate"]
+__all__ = [
+    "EulerStabilityExplorer",
+    "ResNetDepthExplorer",
+    "euler_decay",
+    "resnet_vs_ode",
+   "LiveFigure", "SecantExplorer", "SECANT_FUNCTIONS", "secant_estimate"]

@@ -1,0 +1,62 @@
+"""Exercise checkers for notebook 02 (Euler steps and ResNets)."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from ..convergence import loglog_slope
+from ..ode import rk4_step
+from .feedback import call_learner, correct, not_yet
+
+_ROTATION = torch.tensor([[0.0, 1.0], [-1.0, 0.0]], dtype=torch.float64)
+
+
+def _rotate(t, h):
+    return h @ _ROTATION.T
+
+
+def check_midpoint_step(midpoint_step) -> bool:
+    """Exercise 1: ``midpoint_step(f, t, h, dt)``; the checker measures its order (expect 2)."""
+    h0 = torch.tensor([1.0, 0.0], dtype=torch.float64)
+    exact = torch.tensor([math.cos(2.0), -math.sin(2.0)], dtype=torch.float64)
+    steps, errors = [0.2, 0.1, 0.05, 0.025], []
+    for dt in steps:
+        h, t = h0, 0.0
+        for _ in range(round(2.0 / dt)):
+            ok, h = call_learner(midpoint_step, _rotate, torch.tensor(t, dtype=torch.float64), h, dt)
+            if not ok:
+                return not_yet(h)
+            if not isinstance(h, torch.Tensor) or h.shape != h0.shape:
+                return not_yet(f"return the new state, a tensor shaped like h {tuple(h0.shape)}")
+            t += dt
+        errors.append((h - exact).norm().item())
+    if not all(math.isfinite(e) for e in errors) or max(errors) > 1.0:
+        return not_yet(f"the solution is far off (errors {[f'{e:.1e}' for e in errors]}); check the half step")
+    order = loglog_slope(steps, [max(e, 1e-300) for e in errors])
+    if abs(order - 2) <= 0.3:
+        return correct(f"measured order {order:.2f}: halving dt quarters the error")
+    if abs(order - 1) <= 0.3:
+        return not_yet(f"measured order {order:.2f}, like Euler: evaluate f at the midpoint h + dt/2 * f(t, h), then take the full step with that slope")
+    return not_yet(f"measured order {order:.2f}, expected 2")
+
+
+def check_largest_stable_step(lam, dt) -> bool:
+    """Exercise 2: the largest Euler step that does not blow up on dh/dt = -lam h."""
+    try:
+        lam, dt = float(lam), float(dt)
+    except (TypeError, ValueError):
+        return not_yet(f"give two numbers, lam and your dt; got {lam!r}, {dt!r}")
+    if not (lam > 0 and dt > 0):
+        return not_yet("lam and dt must both be positive")
+    if math.isclose(dt, 2 / lam, rel_tol=0.02):
+        return correct(f"Δt = 2/λ = {2 / lam:.4g}: there |1 − λΔt| = 1, the edge between decay and growth")
+    if math.isclose(dt, 1 / lam, rel_tol=0.02):
+        return not_yet("at 1/λ the solution stops decaying smoothly, but it still decays; how far can |1 − λΔt| go?")
+    return not_yet(f"{'too large: it grows' if dt > 2 / lam else 'still stable: you can go further'} (growth factor |1 − λΔt| = {abs(1 - lam * dt):.3f})")
+
+
+def reference_rk4_step(f, t, h, dt):
+    """The course's RK4 step, for comparison in exercise 3."""
+    return rk4_step(f, t, h, dt)
