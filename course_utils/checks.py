@@ -77,3 +77,28 @@ def check_true(name: str, condition: bool, detail: str = "") -> None:
     print(f"{PASS if ok else FAIL}  {name:<44s} {detail}")
     if not ok:
         raise AssertionError(f"{name}: claim does not hold. {detail}")
+
+
+def compare_gradients(pairs: dict, rtol: float = 1e-10, atol: float = 1e-12, reference: str = "reference") -> list[dict]:
+    """Print a table comparing hand-derived gradients with reference ones, one row per name:
+    exact (bit-identical), close (within atol + rtol |reference|), max abs diff.
+
+    ``pairs`` maps a name to ``(manual, reference)`` (arrays or tensors of equal shape).
+    Raises AssertionError listing every row that is not close. Returns the rows.
+    """
+    rows, failures = [], []
+    print(f"{'gradient':<10s} {'exact':>6s} {'close':>6s} {'max|diff|':>10s}   vs {reference} (rtol={rtol:.0e}, atol={atol:.0e})")
+    for name, (manual, ref) in pairs.items():
+        m, r = _as_array(f"{name} (manual)", manual), _as_array(f"{name} ({reference})", ref)
+        if m.shape != r.shape:
+            raise AssertionError(f"{name}: shape mismatch, manual {m.shape} vs {reference} {r.shape}")
+        diff = np.abs(m - r)
+        row = {"name": name, "exact": bool(np.array_equal(m, r)), "close": bool(np.all(diff <= atol + rtol * np.abs(r))),
+               "max_abs_diff": float(diff.max()) if diff.size else 0.0}
+        rows.append(row)
+        print(f"{name:<10s} {str(row['exact']):>6s} {str(row['close']):>6s} {row['max_abs_diff']:10.2e}")
+        if not row["close"]:
+            failures.append(f"{name} (max|diff| {row['max_abs_diff']:.2e})")
+    if failures:
+        raise AssertionError(f"gradients not close to {reference}: {', '.join(failures)}")
+    return rows
