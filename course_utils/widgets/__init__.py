@@ -4,9 +4,12 @@ notebook cell and a unit test can drive it exactly as a learner's slider does.""
 from .euler import (EulerStabilityExplorer, ResNetDepthExplorer, euler_decay, ode_flow,
                     resnet_hidden_states, resnet_vs_ode)
 from .live_figure import LiveFigure
+from .matmul import MatmulExplorer, matmul_cell
 from .secant import SECANT_FUNCTIONS, SecantExplorer, secant_estimate
 
 __all__ = [
+    "MatmulExplorer",
+    "matmul_cell",
     "EulerStabilityExplorer",
     "ResNetDepthExplorer",
     "euler_decay",

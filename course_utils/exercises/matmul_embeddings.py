@@ -1,0 +1,54 @@
+"""Exercise checkers for notebook 04 (matmul, broadcasting, embeddings)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..broadcasting import explain_broadcast
+from .feedback import call_learner, correct, not_yet
+
+BROADCAST_QUESTIONS = [((5, 1), (3,)), ((2, 1, 4), (3, 1)), ((4, 3), (4,)), ((8, 1, 6, 1), (7, 1, 5))]
+
+
+def check_broadcast_answers(answers) -> bool:
+    """Exercise 1: the result shape (a tuple) or None ("error") for each of BROADCAST_QUESTIONS."""
+    if not isinstance(answers, (list, tuple)) or len(answers) != len(BROADCAST_QUESTIONS):
+        return not_yet(f"give a list of {len(BROADCAST_QUESTIONS)} answers, one per question: a shape tuple or None")
+    if any(answer is Ellipsis for answer in answers):
+        return not_yet("this exercise is not attempted yet: replace each ... with a shape tuple, or None for an error")
+    wrong = []
+    for (a, b), answer in zip(BROADCAST_QUESTIONS, answers):
+        report = explain_broadcast(a, b)
+        if answer is not None:
+            try:
+                answer = tuple(int(x) for x in answer)
+            except (TypeError, ValueError):
+                return not_yet(f"each answer must be a tuple like (5, 3) or None; got {answer!r}")
+        if answer != report.result:
+            wrong.append(str(report))
+    if not wrong:
+        return correct("all four shapes right: align from the right, 1s stretch, anything else must match")
+    return not_yet(f"{len(wrong)} of {len(BROADCAST_QUESTIONS)} wrong. Here is how the first one goes:\n{wrong[0]}")
+
+
+def check_embedding_backward(embedding_backward) -> bool:
+    """Exercise 2: ``embedding_backward(indices, upstream, vocab_size)`` returns dW (V, d)."""
+    indices = np.array([3, 1, 3, 0])
+    upstream = np.arange(12, dtype=np.float64).reshape(4, 3) - 5
+    ok, dW = call_learner(embedding_backward, indices, upstream, 5)
+    if not ok:
+        return not_yet(dW)
+    dW = np.asarray(dW, dtype=np.float64)
+    W = torch.zeros(5, 3, dtype=torch.float64, requires_grad=True)
+    W[torch.tensor(indices)].backward(torch.tensor(upstream))
+    expected = W.grad.numpy()
+    if dW.shape != expected.shape:
+        return not_yet(f"dW must have the table's shape (V, d) = {expected.shape}; got {dW.shape}")
+    if np.allclose(dW, expected):
+        return correct("rows that were looked up get the upstream gradient, summed over repeats; the rest stay 0")
+    overwritten = np.zeros_like(expected)
+    overwritten[indices] = upstream
+    if np.allclose(dW, overwritten):
+        return not_yet("row 3 is looked up twice, so its gradient is the *sum* of both upstream rows: use np.add.at, not assignment")
+    return not_yet("compare with: dW = zeros(V, d); add each upstream row to row indices[k]")

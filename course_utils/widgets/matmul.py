@@ -1,0 +1,62 @@
+"""Notebook 04's playground: pick a cell (i, j) of C = A @ B and see the row of A and the
+column of B whose dot product makes it."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from .live_figure import LiveFigure
+
+
+def matmul_cell(A: np.ndarray, B: np.ndarray, i: int, j: int) -> dict:
+    """The terms A[i, k] * B[k, j] and their sum C[i, j]. Checks shapes and indices."""
+    A, B = np.asarray(A), np.asarray(B)
+    if A.ndim != 2 or B.ndim != 2 or A.shape[1] != B.shape[0]:
+        raise ValueError(f"need A (m, k) and B (k, n) with matching k; got {A.shape} and {B.shape}")
+    if not (0 <= i < A.shape[0] and 0 <= j < B.shape[1]):
+        raise ValueError(f"(i, j) must lie in C's shape {(A.shape[0], B.shape[1])}; got ({i}, {j})")
+    terms = A[i, :] * B[:, j]
+    return {"row": A[i, :], "column": B[:, j], "terms": terms, "value": terms.sum()}
+
+
+class MatmulExplorer:
+    """Sliders for i and j; highlights row i of A, column j of B and cell (i, j) of C."""
+
+    def __init__(self, A, B, i: int = 0, j: int = 0):
+        self.A, self.B = np.asarray(A), np.asarray(B)
+        self.C = self.A @ self.B
+        matmul_cell(self.A, self.B, i, j)  # validates shapes and the starting cell
+        m, n = self.C.shape
+        self.i = widgets.IntSlider(value=i, min=0, max=m - 1, description="row i")
+        self.j = widgets.IntSlider(value=j, min=0, max=n - 1, description="column j")
+        self.readout = widgets.HTML()
+        self.live = LiveFigure(ncols=3, figsize=(9.5, 3.2))
+        self.boxes = []
+        for ax, M, title in zip(self.live.axes, (self.A, self.B, self.C), ("A", "B", "C = A @ B")):
+            ax.imshow(M, cmap="Blues", alpha=0.35)
+            for (r, c), v in np.ndenumerate(M):
+                ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=9)
+            ax.set(title=f"{title}  {M.shape}", xticks=range(M.shape[1]), yticks=range(M.shape[0]))
+            ax.grid(False)
+            box = Rectangle((0, 0), 1, 1, fill=False, lw=3, ec="#d62728")
+            ax.add_patch(box)
+            self.boxes.append(box)
+        for w in (self.i, self.j):
+            w.observe(self.update, names="value")
+        self.widget = widgets.VBox([widgets.HBox([self.i, self.j]), self.readout, self.live.image])
+        self.update()
+
+    def update(self, *_) -> dict:
+        i, j = int(self.i.value), int(self.j.value)
+        cell = matmul_cell(self.A, self.B, i, j)
+        k = self.A.shape[1]
+        self.boxes[0].set_bounds(-0.5, i - 0.5, k, 1)       # row i of A
+        self.boxes[1].set_bounds(j - 0.5, -0.5, 1, k)       # column j of B
+        self.boxes[2].set_bounds(j - 0.5, i - 0.5, 1, 1)    # cell (i, j) of C
+        sums = " + ".join(f"{a:g}·{b:g}" for a, b in zip(cell["row"], cell["column"]))
+        self.readout.value = f"C[{i}, {j}] = row {i} of A · column {j} of B = {sums} = <b>{cell['value']:g}</b>"
+        self.live.refresh()
+        self.last = cell
+        return cell
