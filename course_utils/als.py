@@ -26,6 +26,7 @@ matrix times per-item outer products, then one batched solve) and ``backend="tor
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -172,7 +173,8 @@ class ALS:
                 t = lambda a: torch.as_tensor(a, device=self.device)
                 side["t_indptr"], side["t_indices"], side["t_order"] = t(side["indptr"]), t(side["indices"]), t(side["order"])
                 side["t_counts"] = t(side["counts"])
-                with torch.sparse.check_sparse_tensor_invariants(False):
+                with torch.sparse.check_sparse_tensor_invariants(False), warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
                     side["t_S"] = torch.sparse_csr_tensor(side["t_indptr"], side["t_indices"],
                                                           torch.ones(len(side["order"]), dtype=torch.float64, device=self.device),
                                                           size=side["shape"])

@@ -83,7 +83,7 @@ def _read(path: Path, what: str, **kwargs) -> pd.DataFrame:
 
 def _check_columns(df: pd.DataFrame, path: Path, numeric: list) -> None:
     for col in numeric:
-        if df[col].isna().any() or not np.issubdtype(df[col].dtype, np.number):
+        if df[col].isna().any() or not pd.api.types.is_numeric_dtype(df[col]):
             bad = df.index[pd.to_numeric(df[col], errors="coerce").isna()][0]
             raise ValueError(f"{path}: row {bad + 1} has a missing or non-numeric {col!r}; the file looks corrupt")
 
