@@ -32,8 +32,11 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Speed is measured here, never in tests: notebooks (seconds, peak memory), then
+# matrix factorization (notebook 05) and the optimizer playground's latency (notebook 06).
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py
+	$(BIN)/python tools/bench_mf.py
 
 # Remove outputs and execution counts from every notebook before committing.
 strip: $(STAMP)
