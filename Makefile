@@ -37,6 +37,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py
 	$(BIN)/python tools/bench_mf.py
+	$(BIN)/python tools/bench_widgets.py
 
 # Remove outputs and execution counts from every notebook before committing.
 strip: $(STAMP)

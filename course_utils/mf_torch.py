@@ -110,20 +110,35 @@ def l2_penalty(model: nn.Module, lam: float, lam_bias: float) -> torch.Tensor:
     return total
 
 
+TORCH_OPTIMIZERS = {
+    "sgd": lambda params, lr, wd: torch.optim.SGD(params, lr=lr, weight_decay=wd),
+    "momentum": lambda params, lr, wd: torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=wd),
+    "nesterov": lambda params, lr, wd: torch.optim.SGD(params, lr=lr, momentum=0.9, nesterov=True, weight_decay=wd),
+    "rmsprop": lambda params, lr, wd: torch.optim.RMSprop(params, lr=lr, weight_decay=wd),
+    "adam": lambda params, lr, wd: torch.optim.Adam(params, lr=lr, weight_decay=wd),
+    "adamw": lambda params, lr, wd: torch.optim.AdamW(params, lr=lr, weight_decay=wd),
+}
+
+
 def fit_gd(model: nn.Module, train: Ratings, epochs: int = 10, batch_size: int = 1024, lr: float = 1e-2,
            weight_decay: float = 0.0, lam: float = 0.0, lam_bias: float = 0.0, device=None, seed: int = 0,
-           valid: Ratings | None = None, progress: bool | None = None) -> dict:
+           valid: Ratings | None = None, progress: bool | None = None, optimizer: str = "adamw",
+           track_train: bool = False) -> dict:
     """Minibatch gradient descent with Adam(W) on squared error, optionally regularized.
 
     Two ways to keep parameters small: ``weight_decay`` (AdamW's decoupled decay, applied to
     every parameter each step) and ``lam``/``lam_bias``, which add ALS's penalty divided by the
     number of training ratings, so the loss is the ALS objective J / N (see ``l2_penalty``).
 
+    ``optimizer`` picks the torch.optim rule (``TORCH_OPTIMIZERS``: sgd, momentum, nesterov,
+    rmsprop, adam, adamw); ``weight_decay`` is L2 for all but adamw, where it is decoupled.
     Minibatches are index slices of one random permutation per epoch, drawn with a seeded
     generator on ``device``: no Python loop over samples, so a GPU gets whole batches.
     ``progress``: a tqdm bar over epochs (default: on when there are 20 or more epochs).
-    Returns ``{"train_mse": [...], "valid_rmse": [...], "seconds": s}``.
+    Returns ``{"train_mse": [...], "valid_rmse": [...], "train_rmse": [...] (if track_train), "seconds": s}``.
     """
+    if optimizer not in TORCH_OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {sorted(TORCH_OPTIMIZERS)}; got {optimizer!r}")
     if epochs < 1 or batch_size < 1 or not lr > 0 or min(weight_decay, lam, lam_bias) < 0:
         raise ValueError(f"need epochs >= 1, batch_size >= 1, lr > 0 and weight_decay, lam, lam_bias >= 0; "
                          f"got {epochs}, {batch_size}, {lr}, {weight_decay}, {lam}, {lam_bias}")
@@ -131,8 +146,8 @@ def fit_gd(model: nn.Module, train: Ratings, epochs: int = 10, batch_size: int =
     model.to(device)
     users, items, ratings = _tensors(train, device)
     generator = torch.Generator(device=device).manual_seed(seed)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
-    history = {"train_mse": [], "valid_rmse": []}
+    opt = TORCH_OPTIMIZERS[optimizer](model.parameters(), lr, weight_decay)
+    history = {"train_mse": [], "valid_rmse": [], "train_rmse": []}
     show = progress if progress is not None else epochs >= 20
     epoch_iter = range(epochs)
     if show:
@@ -152,11 +167,13 @@ def fit_gd(model: nn.Module, train: Ratings, epochs: int = 10, batch_size: int =
             loss = ((model(users[idx], items[idx]) - ratings[idx]) ** 2).mean()
             if lam or lam_bias:
                 loss = loss + l2_penalty(model, lam, lam_bias) / n
-            optimizer.zero_grad(set_to_none=True)
+            opt.zero_grad(set_to_none=True)
             loss.backward()
-            optimizer.step()
+            opt.step()
             total += loss.detach() * idx.numel()
         history["train_mse"].append(float(total) / n)
+        if track_train:
+            history["train_rmse"].append(rmse_torch(model, train, device))
         if valid is not None:
             history["valid_rmse"].append(rmse_torch(model, valid, device))
     sync()

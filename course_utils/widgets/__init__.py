@@ -5,9 +5,15 @@ from .euler import (EulerStabilityExplorer, ResNetDepthExplorer, euler_decay, od
                     resnet_hidden_states, resnet_vs_ode)
 from .live_figure import LiveFigure
 from .matmul import MatmulExplorer, matmul_cell
+from .optimizer_playground import OptimizerPlayground, run_all
+from .training_playground import TrainingPlayground, train_recommender
 from .secant import SECANT_FUNCTIONS, SecantExplorer, secant_estimate
 
 __all__ = [
+    "TrainingPlayground",
+    "train_recommender",
+    "OptimizerPlayground",
+    "run_all",
     "MatmulExplorer",
     "matmul_cell",
     "EulerStabilityExplorer",
