@@ -308,3 +308,14 @@ def fold_in_user(model: FactorModel, items, ratings, lam: float, lam_bias: float
         b = float((base - V @ u).sum() / (len(items) + lam_bias))
         u = np.linalg.solve(A, V.T @ (base - b))
     return u, b
+
+
+def select_lambda(train: Ratings, k: int, lams=(3.0, 5.0, 10.0, 15.0, 20.0), lam_bias: float = 3.0, n_sweeps: int = 15,
+                  valid_fraction: float = 0.1, seed: int = 1) -> tuple[float, dict]:
+    """Pick lam by validation RMSE on a split of the *training* ratings (never the test set).
+    Returns the best lam and {lam: validation RMSE}."""
+    from .ratings import split_ratings
+
+    fit_part, valid_part = split_ratings(train, valid_fraction, seed)
+    scores = {float(lam): rmse(ALS(fit_part, k, lam, lam_bias=lam_bias).fit(n_sweeps)[0], valid_part) for lam in lams}
+    return min(scores, key=scores.get), scores

@@ -1,0 +1,110 @@
+r"""Looking inside learned embeddings (notebook 07): PCA, alignment, neighbours.
+
+PCA by the SVD: centre the rows, X_c = X - mean, and factor X_c = U S W^T. The rows of
+W^T are the principal directions, ordered by variance S^2 / (n - 1); the scores X_c W
+place every row in the new coordinates. Signs are arbitrary (W and -W describe the same
+direction): we flip each so its largest loading is positive.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+
+def _matrix(x, name: str) -> np.ndarray:
+    arr = np.asarray(x, dtype=np.float64)
+    if arr.ndim != 2 or min(arr.shape) < 1:
+        raise ValueError(f"{name} must be a 2-D array (n_rows, n_columns); got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or inf")
+    return arr
+
+
+def pca(X, n_components: int | None = None) -> dict:
+    """Principal components of the rows of ``X`` (n, d) by the SVD of the centred matrix.
+
+    Returns ``components`` (c, d), ``explained_variance`` (c,), ``explained_variance_ratio`` (c,),
+    ``scores`` (n, c) and ``mean`` (d,), with c = n_components (default min(n, d)).
+    """
+    X = _matrix(X, "X")
+    n, d = X.shape
+    if n < 2:
+        raise ValueError("PCA needs at least 2 rows")
+    c = min(n, d) if n_components is None else int(n_components)
+    if not 1 <= c <= min(n, d):
+        raise ValueError(f"n_components must be between 1 and {min(n, d)}; got {n_components}")
+    mean = X.mean(axis=0)
+    U, S, Wt = np.linalg.svd(X - mean, full_matrices=False)
+    signs = np.sign(Wt[np.arange(len(Wt)), np.abs(Wt).argmax(axis=1)])
+    Wt, U = Wt * signs[:, None], U * signs
+    variance = S**2 / (n - 1)
+    return {"components": Wt[:c], "explained_variance": variance[:c], "explained_variance_ratio": (variance / variance.sum())[:c],
+            "scores": (U * S)[:, :c], "mean": mean}
+
+
+def component_ends(scores, component: int, n: int = 5, candidates=None) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the ``n`` rows with the lowest and the highest score on ``component``,
+    among ``candidates`` (a boolean mask or index array; default all rows)."""
+    scores = np.asarray(scores, dtype=np.float64)
+    if scores.ndim != 2 or not 0 <= component < scores.shape[1]:
+        raise ValueError(f"scores must be (n, c) and component in [0, c); got shape {scores.shape}, component {component}")
+    idx = np.arange(len(scores)) if candidates is None else np.asarray(candidates)
+    idx = np.nonzero(idx)[0] if idx.dtype == bool else idx
+    if not np.all(np.isfinite(scores[idx, component])):
+        raise ValueError("the candidate rows' scores must be finite (pass candidates= to skip rows without scores)")
+    order = idx[np.argsort(scores[idx, component])]
+    return order[:n], order[::-1][:n]
+
+
+def nearest_items(factors, item: int, k: int = 10, candidates=None) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` items most similar to ``item`` by cosine similarity of their factor rows
+    (the item itself excluded), optionally only among ``candidates`` (boolean mask).
+
+    Items whose factors are all zero (no training ratings: cold start) have no direction,
+    so they are never returned as neighbours, and asking for their neighbours is an error.
+    """
+    F = _matrix(factors, "factors")
+    if not 0 <= item < len(F):
+        raise ValueError(f"item must be in [0, {len(F)}); got {item}")
+    norms = np.linalg.norm(F, axis=1)
+    if norms[item] == 0:
+        raise ValueError(f"item {item} has an all-zero factor vector (no training ratings?), so it has no neighbours")
+    sims = np.full(len(F), -np.inf)
+    has_direction = norms > 0
+    sims[has_direction] = F[has_direction] @ F[item] / (norms[has_direction] * norms[item])
+    sims[item] = -np.inf
+    if candidates is not None:
+        sims[~np.asarray(candidates, bool)] = -np.inf
+    top = np.argsort(-sims, kind="stable")[:k]
+    top = top[np.isfinite(sims[top])]
+    return top, sims[top]
+
+
+def align_factors(source, target) -> dict:
+    """The least-squares linear map M with source @ M ~ target, and how well it fits.
+
+    Factor models are identifiable only up to an invertible K x K transform (U V^T equals
+    (U A)(V A^{-T})^T), so two fits can disagree number by number yet span the same space.
+    Returns ``map`` (K, K), ``aligned`` (source @ M) and ``r2`` (share of target's variance explained).
+    """
+    S, T = _matrix(source, "source"), _matrix(target, "target")
+    if S.shape[0] != T.shape[0]:
+        raise ValueError(f"source and target need the same rows; got {S.shape[0]} and {T.shape[0]}")
+    M, *_ = np.linalg.lstsq(S, T, rcond=None)
+    aligned = S @ M
+    r2 = 1 - ((T - aligned) ** 2).sum() / ((T - T.mean(axis=0)) ** 2).sum()
+    return {"map": M, "aligned": aligned, "r2": float(r2)}
+
+
+def genre_decoding_accuracy(factors, labels) -> float:
+    """How well a linear map from factor rows predicts a class label (least squares on one-hot
+    targets with an intercept, argmax): 1.0 means every label is linearly recoverable."""
+    F = _matrix(factors, "factors")
+    labels = np.asarray(labels)
+    if labels.shape != (len(F),):
+        raise ValueError(f"labels must have one entry per row ({len(F)}); got shape {labels.shape}")
+    classes, y = np.unique(labels, return_inverse=True)
+    X = np.c_[F, np.ones(len(F))]
+    W, *_ = np.linalg.lstsq(X, np.eye(len(classes))[y], rcond=None)
+    return float(((X @ W).argmax(axis=1) == y).mean())

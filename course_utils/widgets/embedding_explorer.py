@@ -1,0 +1,70 @@
+"""Notebook 07's playground: pick an item, see its nearest neighbours in factor space and
+where it sits on any two principal components."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..embedding_analysis import nearest_items
+from .live_figure import LiveFigure
+
+
+class EmbeddingExplorer:
+    """``factors`` (n_items, k), ``scores`` (n_items, c) from ``pca``, ``titles`` (n_items,),
+    ``choices``: the item indices offered in the dropdown (e.g. the most rated ones);
+    ``candidates``: a mask of items allowed as neighbours; ``colors``: one colour per item."""
+
+    def __init__(self, factors, scores, titles, choices, candidates=None, colors=None, n_neighbors: int = 8):
+        self.factors, self.scores = np.asarray(factors), np.asarray(scores)
+        self.titles, self.candidates = list(titles), candidates
+        if len(self.titles) != len(self.factors) or len(self.scores) != len(self.factors):
+            raise ValueError("factors, scores and titles must describe the same items")
+        choices = [int(c) for c in choices]
+        if not choices:
+            raise ValueError("choices must offer at least one item")
+        n_comp = self.scores.shape[1]
+        self.item = widgets.Dropdown(options=[(self.titles[c], c) for c in choices], value=choices[0], description="item")
+        self.pc_x = widgets.Dropdown(options=[(f"PC{i + 1}", i) for i in range(n_comp)], value=0, description="x axis")
+        self.pc_y = widgets.Dropdown(options=[(f"PC{i + 1}", i) for i in range(n_comp)], value=min(1, n_comp - 1), description="y axis")
+        self.k = widgets.IntSlider(value=n_neighbors, min=1, max=20, description="neighbours")
+        self.readout = widgets.HTML()
+        self.live = LiveFigure(ncols=1, figsize=(6.5, 5.0), dpi=80)
+        ax = self.live.axes[0]
+        self.cloud = ax.scatter(self.scores[:, 0], self.scores[:, 1], s=6, c=colors if colors is not None else "#999999", alpha=0.35)
+        (self.neighbours,) = ax.plot([], [], "o", ms=8, mfc="none", mec="#d62728", mew=1.5, label="neighbours")
+        (self.selected,) = ax.plot([], [], "*", ms=16, color="black", label="chosen item")
+        ax.legend(loc="upper right", fontsize=8)
+        self.live.set_dynamic([self.neighbours, self.selected])
+        for w in (self.item, self.k):
+            w.observe(self.update, names="value")
+        for w in (self.pc_x, self.pc_y):
+            w.observe(self._on_axes, names="value")
+        self._on_axes()
+        self.widget = widgets.VBox([widgets.HBox([self.item, self.k]), widgets.HBox([self.pc_x, self.pc_y]), self.readout, self.live.image])
+
+    def _on_axes(self, *_):
+        ax, i, j = self.live.axes[0], self.pc_x.value, self.pc_y.value
+        self.cloud.set_offsets(self.scores[:, [i, j]])
+        pad = lambda v: (v.min() - 0.05 * np.ptp(v), v.max() + 0.05 * np.ptp(v))
+        ax.set(xlim=pad(self.scores[:, i]), ylim=pad(self.scores[:, j]), xlabel=f"PC{i + 1}", ylabel=f"PC{j + 1}")
+        self.live.invalidate()
+        self.update()
+
+    def update(self, *_) -> dict:
+        item, i, j = int(self.item.value), self.pc_x.value, self.pc_y.value
+        idx, sims = nearest_items(self.factors, item, int(self.k.value), self.candidates)
+        self.selected.set_data([self.scores[item, i]], [self.scores[item, j]])
+        self.neighbours.set_data(self.scores[idx, i], self.scores[idx, j])
+        rows = "".join(f"<li>{self.titles[n]} <span style='color:#777'>(cosine {s:.2f})</span></li>" for n, s in zip(idx, sims))
+        self.readout.value = f"<b>Because you liked {self.titles[item]}:</b><ol style='margin:0'>{rows}</ol>"
+        self.live.axes[0].set_title(f"{self.titles[item]} and its {len(idx)} nearest neighbours", fontsize=10)
+        self.live.invalidate()   # the title changed
+        self.live.refresh()
+        self.last = {"item": item, "neighbours": idx, "similarities": sims}
+        return self.last
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
