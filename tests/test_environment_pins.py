@@ -38,6 +38,18 @@ def test_environment_yml_repeats_pyproject_pins():
     assert re.search(rf"^\s*-\s*python\s*>=\s*3\.{py_floor}\b", text, re.M), "environment.yml's python must match requires-python"
 
 
+def test_binder_environment_repeats_the_pins_and_installs_the_package():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {_normalise(s) for s in project["dependencies"] + project["optional-dependencies"]["test"]}
+    text = (ROOT / ".binder" / "environment.yml").read_text(encoding="utf-8")
+    listed = {_normalise(s) for s in _yaml_pip_section(text) if not s.startswith("-")}
+    assert listed == wanted, f"only in .binder/environment.yml: {listed - wanted}; only in pyproject.toml: {wanted - listed}"
+    assert re.search(r"^\s*-\s*python=3\.\d+", text, re.M), "repo2docker needs an exact python version"
+    assert "-e ." not in _yaml_pip_section(text), "Binder cannot install the repository from environment.yml"
+    post_build = (ROOT / ".binder" / "postBuild").read_text(encoding="utf-8")
+    assert "pip install" in post_build and "-e ." in post_build
+
+
 def test_torch_stays_pinned_to_the_local_cpu_build():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert "torch==2.13.0" in [s.replace(" ", "") for s in project["dependencies"]]

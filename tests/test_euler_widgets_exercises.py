@@ -53,4 +53,4 @@ def test_largest_stable_step_checker(capsys):
     assert not ex.check_largest_stable_step(5.0, 0.2)
     assert "still decays" in capsys.readouterr().out
     assert not ex.check_largest_stable_step(5.0, 0.5)
-    assert not ex.check_largest_stable_step(5.0, None)
+    assert not ex.check_largest_stable_step(5.0, ...)

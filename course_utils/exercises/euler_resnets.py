@@ -8,7 +8,7 @@ import torch
 
 from ..convergence import loglog_slope
 from ..ode import rk4_step
-from .feedback import call_learner, correct, not_yet
+from .feedback import call_learner, correct, not_yet, read_number
 
 _ROTATION = torch.tensor([[0.0, 1.0], [-1.0, 0.0]], dtype=torch.float64)
 
@@ -44,10 +44,10 @@ def check_midpoint_step(midpoint_step) -> bool:
 
 def check_largest_stable_step(lam, dt) -> bool:
     """Exercise 2: the largest Euler step that does not blow up on dh/dt = -lam h."""
-    try:
-        lam, dt = float(lam), float(dt)
-    except (TypeError, ValueError):
-        return not_yet(f"give two numbers, lam and your dt; got {lam!r}, {dt!r}")
+    ok, dt = read_number(dt)
+    if not ok:
+        return not_yet(dt)
+    lam = float(lam)
     if not (lam > 0 and dt > 0):
         return not_yet("lam and dt must both be positive")
     if math.isclose(dt, 2 / lam, rel_tol=0.02):

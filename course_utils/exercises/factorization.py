@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .feedback import call_learner, correct, not_yet
+from .feedback import call_learner, correct, not_yet, read_number
 
 
 def check_parameter_count(n_users, n_items, k, answer) -> bool:
     """Exercise 1: the number of parameters of U, V and both bias vectors."""
-    if answer is None or answer is Ellipsis:
-        return not_yet("this exercise is not attempted yet: put your number in")
-    try:
-        answer = int(answer)
-    except (TypeError, ValueError):
-        return not_yet(f"give a whole number; got {answer!r}")
+    ok, answer = read_number(answer, int)
+    if not ok:
+        return not_yet(answer)
     factors = (n_users + n_items) * k
     if answer == factors + n_users + n_items:
         return correct(f"(M + N) K + M + N = {answer:,}; the full matrix has M N = {n_users * n_items:,} cells")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 
@@ -30,4 +31,18 @@ def call_learner(fn: Callable, *args):
         return False, f"your function raised {type(exc).__name__}: {exc}"
     if value is None:
         return False, "your function returned None: did you forget `return`?"
+    return True, value
+
+
+def read_number(answer, kind=float):
+    """Turn a learner's answer into a number: ``(True, value)``, or ``(False, message)``.
+    ``...`` and ``None`` (the placeholders in exercise cells) mean "not attempted yet"."""
+    if answer is None or answer is Ellipsis:
+        return False, "this exercise is not attempted yet: put your answer in place of the ..."
+    try:
+        value = kind(answer)
+    except (TypeError, ValueError):
+        return False, f"give {'a whole number' if kind is int else 'a number'}; got {answer!r}"
+    if kind is float and not math.isfinite(value):
+        return False, f"give a finite number; got {answer!r}"
     return True, value

@@ -9,18 +9,15 @@ import torch
 
 from ..optimizers import optimize
 from ..surfaces import quadratic
-from .feedback import call_learner, correct, not_yet
+from .feedback import call_learner, correct, not_yet, read_number
 
 
 def check_largest_stable_lr(kappa, answer) -> bool:
     """Exercise 1: the largest learning rate for which gradient descent does not diverge on
     ``quadratic(kappa)`` (curvatures 1 and 1/kappa)."""
-    if answer is None or answer is Ellipsis:
-        return not_yet("this exercise is not attempted yet: put your number in")
-    try:
-        answer = float(answer)
-    except (TypeError, ValueError):
-        return not_yet(f"give a number; got {answer!r}")
+    ok, answer = read_number(answer)
+    if not ok:
+        return not_yet(answer)
     if math.isclose(answer, 2.0, rel_tol=0.01):
         return correct("2 / L with L = 1, the largest curvature, whatever kappa is: the steep direction sets the limit")
     if math.isclose(answer, 2.0 * kappa, rel_tol=0.01):
@@ -48,12 +45,9 @@ def check_momentum_speedup(kappa, prediction) -> bool:
 
     Accepted within 40 % of the measured factor, so the asymptotic estimate from the two
     rates (about 10 for kappa = 100) passes although the measurement is lower (about 7.5)."""
-    if prediction is None or prediction is Ellipsis:
-        return not_yet("this exercise is not attempted yet: put your predicted factor in")
-    try:
-        prediction = float(prediction)
-    except (TypeError, ValueError):
-        return not_yet(f"give a number; got {prediction!r}")
+    ok, prediction = read_number(prediction)
+    if not ok:
+        return not_yet(prediction)
     measured = momentum_speedup(float(kappa))
     if abs(prediction / measured - 1) <= 0.4:
         return correct(f"measured {measured:.1f}x; the rates predict log rho_gd / log rho_momentum. The measurement is a bit "
