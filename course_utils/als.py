@@ -141,6 +141,8 @@ class ALS:
         U    = solve(A, rhs)
 
     (only the k(k+1)/2 distinct entries of each symmetric v_j v_j^T go through the product).
+    The NumPy backend also splits S_w = S_base - S diag(c), with S_base holding the constant
+    r_ij - mu, so a single product S @ [V | c V | c | v v^T] does all per-rating work per side.
     """
 
     def __init__(self, train: Ratings, k: int = 10, lam: float = 5.0, backend: str = "numpy", device=None,
@@ -158,13 +160,15 @@ class ALS:
             raise ValueError("the training data holds the same (user, item) pair twice; keep one rating per pair")
         Rt = R.T.tocsr()
         self.upper = np.triu_indices(self.k)
+        position = np.zeros((self.k, self.k), dtype=np.int64)        # where each (i, j) sits in the upper list
+        position[self.upper] = np.arange(len(self.upper[0]))
+        self.upper_index = np.maximum(position, position.T).ravel()
         self.sides = []
         for M, n_rows in ((R, n_u), (Rt, n_i)):
             order = M.data.astype(np.int64) - 1
             self.sides.append({"indptr": M.indptr, "indices": M.indices, "order": order, "shape": (n_rows, M.shape[1]),
                                "counts": np.diff(M.indptr).astype(np.float64),
-                               "S": sp.csr_matrix((np.ones(M.nnz), M.indices, M.indptr), shape=M.shape),
-                               "S_w": sp.csr_matrix((np.ones(M.nnz), M.indices, M.indptr), shape=M.shape)})
+                               "S": sp.csr_matrix((np.ones(M.nnz), M.indices, M.indptr), shape=M.shape)})
         if backend == "torch":
             import torch
 
@@ -180,20 +184,17 @@ class ALS:
                                                           size=side["shape"])
             self.t_upper = tuple(torch.as_tensor(u, device=self.device) for u in self.upper)
 
-    def _solve_side_numpy(self, side, base_sorted, own, other, own_bias, other_bias):
+    def _solve_side_numpy(self, side, S_base, row_sum_base, own, other, own_bias, other_bias):
+        """One side in NumPy. With w_ij = (r_ij - mu) - c_j, every per-rating sum splits into a
+        constant part (S_base holds r_ij - mu) and a part through the 0/1 matrix S, so one sparse
+        product S @ [V | c V | c | upper(v v^T)] does all the per-rating work."""
         k, (iu, ju) = self.k, self.upper
         counts = side["counts"]
-        SV = side["S"] @ other
-        w = base_sorted - other_bias[side["indices"]]
-        S_w = side["S_w"]
-        S_w.data[:] = w
-        row_sum_w = np.add.reduceat(np.append(w, 0.0), side["indptr"][:-1]) * (counts > 0)
-        own_bias[:] = (row_sum_w - np.einsum("nk,nk->n", own, SV)) / (counts + self.lam_bias)
-        rhs = S_w @ other - own_bias[:, None] * SV
-        A_upper = side["S"] @ (other[:, iu] * other[:, ju])
-        A = np.empty((own.shape[0], k, k))
-        A[:, iu, ju] = A_upper
-        A[:, ju, iu] = A_upper
+        packed = side["S"] @ np.hstack([other, other_bias[:, None] * other, other_bias[:, None], other[:, iu] * other[:, ju]])
+        SV, ScV, Sc, A_upper = packed[:, :k], packed[:, k : 2 * k], packed[:, 2 * k], packed[:, 2 * k + 1 :]
+        own_bias[:] = (row_sum_base - Sc - np.einsum("nk,nk->n", own, SV)) / (counts + self.lam_bias)
+        rhs = S_base @ other - ScV - own_bias[:, None] * SV
+        A = A_upper[:, self.upper_index].reshape(-1, k, k)
         A[:, range(k), range(k)] += (self.lam * np.maximum(counts, 1))[:, None] if self.weighted else self.lam
         has = counts > 0
         if has.all():
@@ -243,12 +244,15 @@ class ALS:
 
     def _fit_numpy(self, m, base, n_sweeps, track):
         users, items = self.sides
-        base_u, base_i = base[users["order"]], base[items["order"]]
         start = time.perf_counter()
+        constants = []                                              # S_base (r - mu in CSR order) and its row sums
+        for side in (users, items):
+            S_base = sp.csr_matrix((base[side["order"]], side["indices"], side["indptr"]), shape=side["shape"])
+            constants.append((S_base, np.asarray(S_base.sum(axis=1)).ravel()))
         for _ in range(n_sweeps):
-            self._solve_side_numpy(users, base_u, m.user_factors, m.item_factors, m.user_bias, m.item_bias)
+            self._solve_side_numpy(users, *constants[0], m.user_factors, m.item_factors, m.user_bias, m.item_bias)
             track and track("b+U", m)
-            self._solve_side_numpy(items, base_i, m.item_factors, m.user_factors, m.item_bias, m.user_bias)
+            self._solve_side_numpy(items, *constants[1], m.item_factors, m.user_factors, m.item_bias, m.user_bias)
             track and track("c+V", m)
         return m, {"seconds": time.perf_counter() - start}
 
