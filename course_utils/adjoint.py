@@ -23,7 +23,7 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from .ode import check_state, integrate, time_grid
+from .ode import check_state, check_substeps, integrate, time_grid
 
 
 def _flat(tensors) -> torch.Tensor:
@@ -84,8 +84,7 @@ def odeint_adjoint(func: nn.Module, h0: torch.Tensor, t: Sequence[float] | torch
     if not isinstance(func, nn.Module):
         raise ValueError("func must be a torch.nn.Module so the adjoint knows which parameters to differentiate")
     grid = time_grid(t)
-    if isinstance(substeps, bool) or not isinstance(substeps, int) or substeps < 1:
-        raise ValueError(f"substeps must be a whole number >= 1; got {substeps!r}")
+    check_substeps(substeps)
     check_state(func, grid[0], h0)
     params = tuple(p for p in func.parameters() if p.requires_grad)
     return _AdjointSolve.apply(h0, func, grid, method, substeps, *params)

@@ -64,11 +64,14 @@ def rmse(model, data: Ratings, clip: bool = True) -> float:
     return float(np.sqrt(np.mean((pred - data.ratings) ** 2)))
 
 
-def objective(model: FactorModel, data: Ratings, lam: float) -> float:
-    """The ALS loss J: squared error on the observed ratings plus lam times the squared norms."""
+def objective(model: FactorModel, data: Ratings, lam: float, lam_bias: float | None = None) -> float:
+    """The ALS loss J: squared error on the observed ratings, plus lam times the factors' squared
+    norms and lam_bias (default: lam) times the biases' squared norms."""
+    lam_bias = lam if lam_bias is None else lam_bias
     err = data.ratings - model.predict(data.users, data.items)
-    penalty = sum(float(np.sum(p**2)) for p in (model.user_factors, model.item_factors, model.user_bias, model.item_bias))
-    return float(err @ err + lam * penalty)
+    factors = float(np.sum(model.user_factors**2) + np.sum(model.item_factors**2))
+    biases = float(model.user_bias @ model.user_bias + model.item_bias @ model.item_bias)
+    return float(err @ err + lam * factors + lam_bias * biases)
 
 
 def init_model(data: Ratings, k: int, seed: int = 0) -> FactorModel:

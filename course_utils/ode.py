@@ -63,6 +63,13 @@ def time_grid(t) -> list[float]:
     return grid.tolist()
 
 
+def check_substeps(substeps) -> int:
+    """Refuse anything but a whole number of steps per interval, >= 1."""
+    if isinstance(substeps, bool) or not isinstance(substeps, int) or substeps < 1:
+        raise ValueError(f"substeps must be a whole number >= 1; got {substeps!r}")
+    return substeps
+
+
 def check_state(f: Callable, t0: float, h0: torch.Tensor) -> None:
     """Refuse a non-finite initial state, or an f whose output shape is not h's shape."""
     if not isinstance(h0, torch.Tensor) or not h0.is_floating_point():
@@ -97,8 +104,7 @@ def odeint_fixed(f: Callable, h0: torch.Tensor, t: Sequence[float] | torch.Tenso
     """
     grid = time_grid(t)
     _stepper(method)
-    if isinstance(substeps, bool) or not isinstance(substeps, int) or substeps < 1:
-        raise ValueError(f"substeps must be a whole number >= 1; got {substeps!r}")
+    check_substeps(substeps)
     check_state(f, grid[0], h0)
     states, h = [h0], h0
     for i in range(len(grid) - 1):

@@ -80,8 +80,11 @@ def test_embedding_explorer_follows_its_controls():
     titles = [f"item {i}" for i in range(30)]
     explorer = EmbeddingExplorer(F, scores, titles, choices=[0, 5, 9], n_neighbors=4)
     assert explorer.last["item"] == 0 and len(explorer.last["neighbours"]) == 4
+    renders = explorer.live.renders
     explorer.item.value = 9
     assert explorer.last["item"] == 9 and "Because you liked item 9" in explorer.readout.value
+    assert explorer.live._background is not None and explorer.live.renders == renders + 1   # blitted, not redrawn
+    assert "item 9" in explorer.caption.get_text()
     assert explorer.selected.get_xdata()[0] == pytest.approx(scores[9, 0])
     explorer.pc_x.value = 2
     assert explorer.selected.get_xdata()[0] == pytest.approx(scores[9, 2])

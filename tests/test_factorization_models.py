@@ -43,6 +43,16 @@ def test_als_objective_never_increases_and_beats_biases(small):
                                                                                np.zeros(train.n_users), np.zeros(train.n_items), train.ratings.mean()), test)
 
 
+def test_objective_with_a_separate_bias_penalty_never_increases(small):
+    _, train, _ = small
+    values = []
+    ALS(train, 5, 8.0, lam_bias=0.5).fit(6, track=lambda name, m: values.append(objective(m, train, 8.0, 0.5)))
+    assert all(b <= a * (1 + 1e-12) for a, b in zip(values, values[1:]))
+    m = init_model(train, 2)
+    m.user_bias[:] = 1.0
+    assert objective(m, train, 1.0, 3.0) - objective(m, train, 1.0, 1.0) == pytest.approx(2.0 * train.n_users)
+
+
 def test_weighted_regularization_also_descends(small):
     _, train, _ = small
     model, _ = ALS(train, 5, 0.1, weighted=True).fit(5)

@@ -22,6 +22,14 @@ def test_moving_a_slider_changes_the_plotted_paths(playground):
     assert len(playground.path_lines["gd"].get_xdata()) == 0
 
 
+def test_legend_swaps_without_piling_up(playground):
+    for lr in (0.1, 0.2, 3.0):
+        playground.lr.value = lr
+    legends = [a for a in playground.live.dynamic if a is playground.legend]
+    assert len(legends) == 1 and len(playground.ax_path.findobj(type(playground.legend))) == 1
+    assert "diverged" in playground.legend.get_texts()[0].get_text()
+
+
 def test_divergence_is_reported_not_plotted_as_nan(playground, recwarn):
     playground.lr.value = 3.0
     assert playground.last["gd"]["diverged_at"] is not None
@@ -48,8 +56,10 @@ def test_surface_change_resets_the_start_and_redraws(playground):
     assert (playground.x0.value, playground.y0.value) == (-1.5, 2.0)
     assert playground.ax_path.get_title() == "Rosenbrock"
     playground.surface_name.value = "quadratic"
-    playground.kappa.value = 100
-    assert "100" in playground.ax_path.get_title()
+    playground.x0.value = -2.0
+    playground.kappa.value = 100                                # a new kappa keeps the learner's start point
+    assert "100" in playground.ax_path.get_title() and playground.x0.value == -2.0
+    assert playground.last["gd"]["path"][0, 0] == -2.0
     with pytest.raises(ValueError, match="surface must be one of"):
         OptimizerPlayground(surface="bowl")
 

@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from course_utils.als import ALS, als_sweep_loops, fit_biases, init_model, ratings_by_key, rmse  # noqa: E402
-from course_utils.mf_torch import DotProductBias, default_y_range, fit_gd, rmse_torch  # noqa: E402
-from course_utils.movielens import load_movielens  # noqa: E402
-from course_utils.ratings import split_ratings, synthetic_ratings  # noqa: E402
+from course_utils.als import ALS, als_sweep_loops, fit_biases, init_model, ratings_by_key, rmse
+from course_utils.mf_torch import DotProductBias, default_y_range, fit_gd, rmse_torch
+from course_utils.movielens import load_movielens
+from course_utils.ratings import split_ratings, synthetic_ratings
 
 K = 10
 

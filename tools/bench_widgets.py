@@ -9,16 +9,14 @@ new PNG being in the Image widget. The browser's own drawing time is not include
 from __future__ import annotations
 
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from course_utils.odenets import MLPDynamics  # noqa: E402
-from course_utils.widgets import (EulerStabilityExplorer, MatmulExplorer, OptimizerPlayground, ResNetDepthExplorer,  # noqa: E402
+from course_utils.embedding_analysis import pca
+from course_utils.odenets import MLPDynamics
+from course_utils.widgets import (EmbeddingExplorer, EulerStabilityExplorer, MatmulExplorer, OptimizerPlayground, ResNetDepthExplorer,
                                   SecantExplorer, TrainingPlayground)
 
 
@@ -55,6 +53,10 @@ def main():
     play.n_steps.value = 500
     rows.append(("06 optimizers (all 6, 500 steps)", "learning rate", latency(play.lr, [0.05, 0.2, 0.5, 1.0, 2.5])))
     rows.append(("06 optimizers (all 6, 500 steps)", "surface", latency(play.surface_name, ["rosenbrock", "saddle", "factorization", "quadratic"])))
+    factors = np.random.default_rng(0).normal(size=(900, 10))
+    embeddings = EmbeddingExplorer(factors, pca(factors)["scores"], [f"item {i}" for i in range(900)], choices=range(0, 300, 7))
+    rows.append(("07 embedding explorer", "item", latency(embeddings.item, [7, 14, 21, 28, 35])))
+    rows.append(("07 embedding explorer", "x axis", latency(embeddings.pc_x, [2, 3, 4, 0])))
     trainer = TrainingPlayground()
     runs = []
     for _ in range(3):

@@ -35,7 +35,8 @@ class EmbeddingExplorer:
         (self.neighbours,) = ax.plot([], [], "o", ms=8, mfc="none", mec="#d62728", mew=1.5, label="neighbours")
         (self.selected,) = ax.plot([], [], "*", ms=16, color="black", label="chosen item")
         ax.legend(loc="upper right", fontsize=8)
-        self.live.set_dynamic([self.neighbours, self.selected])
+        self.caption = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize=9)
+        self.live.set_dynamic([self.neighbours, self.selected, self.caption])
         for w in (self.item, self.k):
             w.observe(self.update, names="value")
         for w in (self.pc_x, self.pc_y):
@@ -47,7 +48,8 @@ class EmbeddingExplorer:
         ax, i, j = self.live.axes[0], self.pc_x.value, self.pc_y.value
         self.cloud.set_offsets(self.scores[:, [i, j]])
         pad = lambda v: (v.min() - 0.05 * np.ptp(v), v.max() + 0.05 * np.ptp(v))
-        ax.set(xlim=pad(self.scores[:, i]), ylim=pad(self.scores[:, j]), xlabel=f"PC{i + 1}", ylabel=f"PC{j + 1}")
+        ax.set(xlim=pad(self.scores[:, i]), ylim=pad(self.scores[:, j]), xlabel=f"PC{i + 1}", ylabel=f"PC{j + 1}",
+               title=f"Items on PC{i + 1} and PC{j + 1}")
         self.live.invalidate()
         self.update()
 
@@ -58,8 +60,7 @@ class EmbeddingExplorer:
         self.neighbours.set_data(self.scores[idx, i], self.scores[idx, j])
         rows = "".join(f"<li>{self.titles[n]} <span style='color:#777'>(cosine {s:.2f})</span></li>" for n, s in zip(idx, sims))
         self.readout.value = f"<b>Because you liked {self.titles[item]}:</b><ol style='margin:0'>{rows}</ol>"
-        self.live.axes[0].set_title(f"{self.titles[item]} and its {len(idx)} nearest neighbours", fontsize=10)
-        self.live.invalidate()   # the title changed
+        self.caption.set_text(f"★ {self.titles[item]}, ○ its {len(idx)} nearest neighbours")
         self.live.refresh()
         self.last = {"item": item, "neighbours": idx, "similarities": sims}
         return self.last

@@ -40,6 +40,11 @@ class LiveFigure:
             artist.set_animated(True)
         self._background = None
 
+    def swap_dynamic(self, old, new) -> None:
+        """Replace dynamic artist ``old`` (or add ``new`` if ``old`` is None); the background stays valid."""
+        new.set_animated(True)
+        self.dynamic = [a for a in self.dynamic if a is not old] + [new]
+
     def invalidate(self) -> None:
         self._background = None
 

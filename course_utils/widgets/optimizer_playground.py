@@ -77,8 +77,8 @@ class OptimizerPlayground:
         self.contours, self.contour_key = None, None
         self._set_surface(reset_start=True)
         self._updating = False
-        self.surface_name.observe(self._on_surface, names="value")
-        self.kappa.observe(self._on_surface, names="value")
+        self.surface_name.observe(lambda _: self._on_surface(reset_start=True), names="value")
+        self.kappa.observe(lambda _: self._on_surface(reset_start=False), names="value")
         controls = [self.lr, self.momentum, self.beta1, self.beta2, self.weight_decay, self.n_steps, self.x0, self.y0,
                     *self.ticks.values()]
         for w in controls:
@@ -113,8 +113,8 @@ class OptimizerPlayground:
             self.x0.value, self.y0.value = self.surface.start
             self._updating = False
 
-    def _on_surface(self, change=None) -> None:
-        self._set_surface(reset_start=change is None or change["name"] == "value" and change["owner"] is self.surface_name)
+    def _on_surface(self, reset_start: bool) -> None:
+        self._set_surface(reset_start=reset_start)
         self.update()
 
     # -- settings
@@ -171,11 +171,11 @@ class OptimizerPlayground:
         if self.ax_loss.get_xlim() != (0, steps):     # the only limit that changes: redraw the background
             self.ax_loss.set_xlim(0, steps)
             self.live.invalidate()
-        if self.legend is not None:
-            self.legend.remove()
+        old_legend = self.legend
+        if old_legend is not None:
+            old_legend.remove()
         self.legend = self.ax_path.legend(handles=[self.path_lines[n] for n in names], loc="upper right", fontsize=7)
-        self.legend.set_animated(True)
-        self.live.dynamic = [a for a in self.live.dynamic if not isinstance(a, type(self.legend))] + [self.legend]
+        self.live.swap_dynamic(old_legend, self.legend)
         self.readout.value = " &nbsp;|&nbsp; ".join(lines)
         self.live.refresh()
         self.last = results
