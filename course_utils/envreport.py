@@ -36,6 +36,7 @@ def environment_report(verbose: bool = True) -> dict:
     is installed in this environment. Returns the same facts as a dict.
     """
     from .repro import pick_device
+    from .threads import ENV_VAR, thread_policy_report
 
     facts = {
         "python": platform.python_version(),
@@ -47,6 +48,7 @@ def environment_report(verbose: bool = True) -> dict:
         "jupyterlab_widgets": _version("jupyterlab_widgets"),
         "device": pick_device(verbose=False).type,
         "widget_frontend": str(widget_frontend_path() or ""),
+        "threads": thread_policy_report(),
     }
     warnings = []
     if not facts["widget_frontend"]:
@@ -59,6 +61,9 @@ def environment_report(verbose: bool = True) -> dict:
     if verbose:
         for key in ("python", "numpy", "torch", "jupyterlab", "ipywidgets", "jupyterlab_widgets", "device"):
             print(f"{key:>18s}: {facts[key] or 'not installed'}")
+        t = facts["threads"]
+        print(f"{'torch threads':>18s}: {t['torch_threads']} of {t['cpus']} CPUs ({t['source']}; set {ENV_VAR}=N before "
+              "starting JupyterLab to change)")
         for w in warnings:
             print(f"WARNING: {w}")
     return facts

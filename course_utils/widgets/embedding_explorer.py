@@ -7,10 +7,11 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..embedding_analysis import nearest_items
+from .base import Playground
 from .live_figure import LiveFigure
 
 
-class EmbeddingExplorer:
+class EmbeddingExplorer(Playground):
     """``factors`` (n_items, k), ``scores`` (n_items, c) from ``pca``, ``titles`` (n_items,),
     ``choices``: the item indices offered in the dropdown (e.g. the most rated ones);
     ``candidates``: a mask of items allowed as neighbours; ``colors``: one colour per item."""
@@ -64,8 +65,3 @@ class EmbeddingExplorer:
         self.live.refresh()
         self.last = {"item": item, "neighbours": idx, "similarities": sims}
         return self.last
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)

@@ -10,6 +10,7 @@ import torch
 from ..ode import odeint_fixed
 from ..odenets import SharedResidualStack
 from ..plotting import color_for
+from .base import Playground
 from .live_figure import LiveFigure
 
 
@@ -27,7 +28,7 @@ def euler_decay(lam: float, dt: float, t_end: float = 10.0) -> tuple[np.ndarray,
     return times, states[:, 0].numpy()
 
 
-class EulerStabilityExplorer:
+class EulerStabilityExplorer(Playground):
     """Sliders for lambda and dt; the Euler trajectory against the exact e^(-lambda t)."""
 
     def __init__(self, lam: float = 2.0, dt: float = 0.3, t_end: float = 10.0):
@@ -90,7 +91,7 @@ def resnet_vs_ode(f, h0: torch.Tensor, n_blocks: int, reference_steps: int = 400
     return {"resnet": resnet_path, "ode": ode_path, "endpoint_error": error}
 
 
-class ResNetDepthExplorer:
+class ResNetDepthExplorer(Playground):
     """An L slider: a shared-weight ResNet's hidden states (dots) against the ODE flow (lines)."""
 
     DEPTHS = (1, 2, 4, 8, 16, 32, 64)

@@ -7,6 +7,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from .base import Playground
 from .live_figure import LiveFigure
 
 
@@ -21,7 +22,7 @@ def matmul_cell(A: np.ndarray, B: np.ndarray, i: int, j: int) -> dict:
     return {"row": A[i, :], "column": B[:, j], "terms": terms, "value": terms.sum()}
 
 
-class MatmulExplorer:
+class MatmulExplorer(Playground):
     """Sliders for i and j; highlights row i of A, column j of B and cell (i, j) of C."""
 
     def __init__(self, A, B, i: int = 0, j: int = 0):

@@ -14,6 +14,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 from ..optimizers import OPTIMIZERS, check_hyperparameters, optimize
 from ..plotting import color_for
 from ..surfaces import SURFACES
+from .base import Playground
 from .live_figure import LiveFigure
 
 LABELS = {"gd": "GD", "momentum": "momentum", "nesterov": "Nesterov", "rmsprop": "RMSProp", "adam": "Adam", "adamw": "AdamW"}
@@ -31,7 +32,7 @@ def run_all(surface, names, settings: dict, start, n_steps: int) -> dict:
     return results
 
 
-class OptimizerPlayground:
+class OptimizerPlayground(Playground):
     """Controls: surface (and its condition number), which optimizers, learning rate (log
     slider), momentum, Adam's beta1/beta2, weight decay, steps and start point."""
 
@@ -180,8 +181,3 @@ class OptimizerPlayground:
         self.live.refresh()
         self.last = results
         return results
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)

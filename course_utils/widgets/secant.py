@@ -10,6 +10,7 @@ import numpy as np
 
 from ..finite_diff import METHODS, derivative
 from ..plotting import color_for
+from .base import Playground
 
 # name -> (f, f') ; learners add their own with SecantExplorer(functions={...}).
 SECANT_FUNCTIONS: dict[str, tuple[Callable, Callable]] = {
@@ -34,7 +35,7 @@ def secant_estimate(f: Callable, dfdx: Callable, x0: float, h: float, method: st
     return {"slope": slope, "exact": exact, "abs_error": abs(slope - exact), "x_left": left, "x_right": right}
 
 
-class SecantExplorer:
+class SecantExplorer(Playground):
     """Pick a function, a point x0, a step h (log slider) and a method; see the secant
     against the tangent (left) and where this h sits on the error curve (right)."""
 
@@ -129,8 +130,3 @@ class SecantExplorer:
         self.live.refresh()
         self.last = est
         return est
-
-    def _ipython_display_(self):  # display(explorer) shows the controls and the figure
-        from IPython.display import display
-
-        display(self.widget)

@@ -12,6 +12,7 @@ import torch
 from ..mf_torch import TORCH_OPTIMIZERS, DotProductBias, default_y_range, fit_gd
 from ..plotting import color_for
 from ..ratings import split_ratings, synthetic_ratings
+from .base import Playground
 from .live_figure import LiveFigure
 
 
@@ -30,7 +31,7 @@ def train_recommender(train, valid, n_users, n_items, scale, optimizer="adamw", 
                   optimizer=optimizer, track_train=True, progress=False)
 
 
-class TrainingPlayground:
+class TrainingPlayground(Playground):
     """Pick an optimizer, learning rate, weight decay and epochs; press Train (or call ``run()``)."""
 
     def __init__(self, optimizer: str = "adamw", lr: float = 1e-2, weight_decay: float = 0.0, epochs: int = 8, seed: int = 0):
@@ -87,8 +88,3 @@ class TrainingPlayground:
         self.live.refresh()
         self.last = history
         return history
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
