@@ -161,16 +161,18 @@ def fit_gd(model: nn.Module, train: Ratings, epochs: int = 10, batch_size: int =
     for _ in epoch_iter:
         model.train()
         order = torch.randperm(n, device=device, generator=generator)
+        # shuffle once per epoch, then every minibatch is a contiguous slice (no gather per step)
+        users_e, items_e, ratings_e = users[order], items[order], ratings[order]
         total = torch.zeros((), device=device)
         for i in range(0, n, batch_size):
-            idx = order[i : i + batch_size]
-            loss = ((model(users[idx], items[idx]) - ratings[idx]) ** 2).mean()
+            idx = slice(i, i + batch_size)
+            loss = ((model(users_e[idx], items_e[idx]) - ratings_e[idx]) ** 2).mean()
             if lam or lam_bias:
                 loss = loss + l2_penalty(model, lam, lam_bias) / n
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            total += loss.detach() * idx.numel()
+            total += loss.detach() * ratings_e[idx].numel()
         history["train_mse"].append(float(total) / n)
         if track_train:
             history["train_rmse"].append(rmse_torch(model, train, device))
