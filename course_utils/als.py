@@ -141,6 +141,13 @@ def als_sweep_loops(m: FactorModel, by_user: dict, by_item: dict, lam: float, af
 
 
 # ----------------------------------------------------------------------------- (b), (c) vectorized
+# Chosen by validation (tools/bench_mf.py --defaults): on ml-latest-small, and on synthetic
+# MovieLens-100k- and 1M-shaped data, at K = 10, 50 and 100. Weighted lambda = 0.1 is also Spark's
+# and LensKit's default; unlike a plain lambda it does not let K = 50 overfit the 1M-rating set.
+DEFAULTS = {"k": 50, "lam": 0.1, "weighted": True, "lam_bias": 3.0, "n_sweeps": 10, "cg_steps": 3}
+AUTO_CG_FROM_K = 20            # solver="auto": direct below this K (exact, as fast), CG from it on (much faster)
+
+
 class ALS:
     """Vectorized ALS on one training set: the loops' updates for all rows at once.
 
@@ -174,18 +181,23 @@ class ALS:
     ``tools/bench_mf.py --defaults``.
     """
 
-    def __init__(self, train: Ratings, k: int = 10, lam: float = 5.0, backend: str = "numpy", device=None,
-                 lam_bias: float | None = None, weighted: bool = False, solver: str = "direct", cg_steps: int = 3,
-                 dtype: str = "float64"):
+    def __init__(self, train: Ratings, k: int = DEFAULTS["k"], lam: float | None = None, backend: str = "numpy", device=None,
+                 lam_bias: float | None = None, weighted: bool | None = None, solver: str = "auto",
+                 cg_steps: int = DEFAULTS["cg_steps"], dtype: str = "float64"):
         if not isinstance(train, Ratings):
             raise TypeError(f"train must be a Ratings object (got {type(train).__name__}): build one with "
                             "Ratings(users, items, ratings, n_users, n_items) or load_movielens()")
         self.k = check_count("k (the number of factors)", k, hint="try k=10")
+        if lam is None:                                   # the validated defaults (see DEFAULTS)
+            lam = DEFAULTS["lam"]
+            weighted = DEFAULTS["weighted"] if weighted is None else weighted
+            lam_bias = DEFAULTS["lam_bias"] if lam_bias is None else lam_bias
         self.lam = check_positive("lam", lam, hint=_LAM_HINT)
         self.lam_bias = self.lam if lam_bias is None else check_nonnegative("lam_bias", lam_bias, hint="try lam_bias=3")
-        self.weighted = check_bool("weighted", weighted)
+        self.weighted = False if weighted is None else check_bool("weighted", weighted)
         self.backend = check_choice("backend", backend, ("numpy", "torch"))
-        self.solver = check_choice("solver", solver, SOLVERS, hint="'direct' is exact, 'cg' is cheaper for large k")
+        check_choice("solver", solver, ("auto",) + SOLVERS, hint="'direct' is exact, 'cg' is cheaper for large k")
+        self.solver = solver if solver != "auto" else ("direct" if self.k < AUTO_CG_FROM_K else "cg")
         self.cg_steps = check_count("cg_steps", cg_steps, maximum=1000)
         check_choice("dtype", dtype, DTYPES)
         self.train = train
@@ -211,7 +223,7 @@ class ALS:
             self.sides.append({"layout": layout, "columns": M.indices.astype(np.int64), "order": M.data.astype(np.int64) - 1,
                                "n_other": n_other, "empty": np.flatnonzero(layout.counts == 0)})
 
-    def fit(self, n_sweeps: int = 15, model: FactorModel | None = None, seed: int = 0, track=None) -> tuple[FactorModel, dict]:
+    def fit(self, n_sweeps: int = DEFAULTS["n_sweeps"], model: FactorModel | None = None, seed: int = 0, track=None) -> tuple[FactorModel, dict]:
         """Run ``n_sweeps`` sweeps from ``model`` (default: ``init_model(train, k, seed)``).
 
         ``track(name, model)`` is called after each half-sweep ("b+U", then "c+V") if given, with

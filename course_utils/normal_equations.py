@@ -114,17 +114,20 @@ class NumpyOps:
     def gather(self, table, idx):                      # table[idx], idx of any shape
         return np.take(table, idx, axis=0)
 
+    def gather1d(self, vector, idx):                   # vector[idx] for a 1-D vector
+        return np.take(vector, idx)
+
     def gram(self, X):                                  # (b, L, k) -> (b, k, k)
         return np.matmul(X.transpose(0, 2, 1), X)
 
-    def xt(self, X, w):                                 # X^T w: (b, L, k), (b, L, m) -> (b, k, m)
-        return np.matmul(X.transpose(0, 2, 1), w)
+    def wx(self, W, X):                                 # W X: (b, m, L), (b, L, k) -> (b, m, k)
+        return np.matmul(W, X)
 
     def xv(self, X, p):                                 # X p: (b, L, k), (b, k) -> (b, L)
         return np.matmul(X, p[:, :, None])[:, :, 0]
 
-    def stack_columns(self, *columns):                  # m arrays (b, L) -> (b, L, m)
-        return np.stack(columns, axis=2)
+    def stack_rows(self, *rows):                        # m arrays (b, L) -> (b, m, L)
+        return np.stack(rows, axis=1)
 
     def ones_like(self, a):
         return np.ones_like(a)
@@ -165,17 +168,20 @@ class TorchOps:
     def gather(self, table, idx):
         return table.index_select(0, idx.reshape(-1)).reshape(*idx.shape, table.shape[1])
 
+    def gather1d(self, vector, idx):
+        return vector.index_select(0, idx.reshape(-1)).reshape(idx.shape)
+
     def gram(self, X):
         return self.torch.bmm(X.transpose(1, 2), X)
 
-    def xt(self, X, w):
-        return self.torch.bmm(X.transpose(1, 2), w)
+    def wx(self, W, X):
+        return self.torch.bmm(W, X)
 
     def xv(self, X, p):
         return self.torch.bmm(X, p.unsqueeze(2))[:, :, 0]
 
-    def stack_columns(self, *columns):
-        return self.torch.stack(columns, dim=2)
+    def stack_rows(self, *rows):
+        return self.torch.stack(rows, dim=1)
 
     def ones_like(self, a):
         return self.torch.ones_like(a)
@@ -243,9 +249,9 @@ def update_side(ops, blocks, own, own_bias, other_ext, other_bias_ext, lam: floa
     """
     for rows, cols, base, counts in blocks:
         X = ops.gather(other_ext, cols)                                      # (b, L, k)
-        w = base - ops.gather(other_bias_ext[:, None], cols)[:, :, 0]        # (b, L), 0 on padding
-        sums = ops.xt(X, ops.stack_columns(w, ops.ones_like(w)))            # (b, k, 2): X^T w and X^T 1
-        Xw, SV = sums[:, :, 0], sums[:, :, 1]                                # (padding rows of X are 0)
+        w = base - ops.gather1d(other_bias_ext, cols)                         # (b, L), 0 on padding
+        sums = ops.wx(ops.stack_rows(w, ops.ones_like(w)), X)               # (b, 2, k): w^T X and 1^T X
+        Xw, SV = sums[:, 0], sums[:, 1]                                      # (padding rows of X are 0)
         x_old = own[rows]
         bias = (w.sum(1) - ops.rowdot(x_old, SV)) / (counts + lam_bias)
         rhs = Xw - bias[:, None] * SV                                        # X^T (w - b)
@@ -262,11 +268,11 @@ def update_side(ops, blocks, own, own_bias, other_ext, other_bias_ext, lam: floa
 def _cg(ops, X, rhs, x, reg, steps: int):
     """``steps`` conjugate-gradient steps on (X^T X + reg I) x = rhs for every row at once."""
     tiny = 1e-30
-    r = rhs - ops.xt(X, ops.xv(X, x)[:, :, None])[:, :, 0] - reg[:, None] * x
+    r = rhs - ops.wx(ops.xv(X, x)[:, None, :], X)[:, 0] - reg[:, None] * x
     p = r
     rs = ops.rowdot(r, r)
     for _ in range(steps):
-        Ap = ops.xt(X, ops.xv(X, p)[:, :, None])[:, :, 0] + reg[:, None] * p
+        Ap = ops.wx(ops.xv(X, p)[:, None, :], X)[:, 0] + reg[:, None] * p
         pAp = ops.rowdot(p, Ap)
         alpha = rs / (pAp + tiny)
         x = x + alpha[:, None] * p

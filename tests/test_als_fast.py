@@ -168,3 +168,42 @@ def test_defaults_beat_biases_on_movielens_small():
     model, _ = ALS(train).fit()
     biases = rmse(fit_biases(train), test)
     assert rmse(model, test) < biases - 0.003, (rmse(model, test), biases)
+
+
+# ----------------------------------------------------------------------------- cost model
+def test_sweep_operations_follow_the_counted_terms():
+    from course_utils.cost_model import sweep_operations
+
+    direct = sweep_operations(1_000, 100, np.array([4, 8]))
+    np.testing.assert_allclose(direct, 2 * 1_000 * np.array([16, 64]) + 100 * (np.array([64, 512]) / 3 + 2 * np.array([16, 64])))
+    assert sweep_operations(2_000, 100, 8, "cg", 3) == 2 * sweep_operations(1_000, 100, 8, "cg", 3)
+    assert sweep_operations(1_000, 100, 16, "cg", 3) == 2 * sweep_operations(1_000, 100, 8, "cg", 3)
+    with pytest.raises(ValueError, match="solver must be one of"):
+        sweep_operations(1, 1, 1, "lu")
+
+
+def test_fit_power_law_recovers_known_exponents_and_flags_bad_input():
+    from course_utils.cost_model import fit_power_law
+
+    nnz, k = np.meshgrid([1e4, 2e4, 4e4], [8, 16, 32])
+    noise = np.exp(np.random.default_rng(0).normal(scale=0.01, size=nnz.size))
+    fit = fit_power_law(nnz.ravel(), k.ravel(), 3e-9 * nnz.ravel() ** 1.0 * k.ravel() ** 2.5 * noise)
+    assert abs(fit["alpha"] - 1.0) < 0.05 and abs(fit["beta"] - 2.5) < 0.05
+    assert fit["alpha_se"] < 0.05 and fit["max_rel_error"] < 0.05
+    with pytest.raises(ValueError, match="two sizes, two k values"):
+        fit_power_law([1e4, 1e4, 1e4, 1e4], [8, 16, 32, 64], [1, 2, 3, 4])
+    with pytest.raises(ValueError, match="must all be > 0"):
+        fit_power_law([1e4, 2e4, 1e4, 2e4], [8, 8, 16, 16], [1, 2, 0, 4])
+
+
+def test_measure_sweep_times_covers_the_grid(small):
+    from course_utils.cost_model import measure_sweep_times, subsample
+
+    train, _ = small
+    part = subsample(train, 1000, seed=1)
+    assert len(part) == 1000 and part.n_users == train.n_users
+    grid = measure_sweep_times(train, [1000, 2000], [2, 4], solver="cg", n_sweeps=2, repeats=2)
+    assert sorted(zip(grid["nnz"], grid["k"])) == [(1000, 2), (1000, 4), (2000, 2), (2000, 4)]
+    assert np.all(grid["seconds"] > 0) and np.all(grid["spread"] >= 0)
+    with pytest.raises(ValueError, match="size must be a whole number in"):
+        measure_sweep_times(train, [10**9], [2])
