@@ -169,16 +169,18 @@ class ALS:
     Options:
 
     - ``lam``: the penalty on the factors, > 0; ``lam_bias`` (default: ``lam``): on the biases.
+      Given ``lam``, the penalty is plain (the same for every row) unless ``weighted=True``.
     - ``weighted=True``: each row's factor penalty is ``lam * n_i`` (its number of ratings),
       the "weighted-lambda" rule of ALS-WR (Zhou et al. 2008) and Spark. Typical lam: 0.05-0.2.
-    - ``solver="direct"`` (exact: Cholesky in torch, LU in NumPy) or ``"cg"`` (``cg_steps``
-      conjugate-gradient steps warm-started from the previous sweep; cheaper for large k).
-    - ``dtype="float64"`` or ``"float32"`` (half the memory and about half the time; test RMSE
-      within 1e-4 of float64, see ``make bench``). On MPS float64 is not available and float32
-      is used with a note in ``fit``'s info (``normal_equations.choose_dtype``).
-
-    The defaults (``DEFAULTS``) were chosen by validation on MovieLens-shaped data; see
-    ``tools/bench_mf.py --defaults``.
+    - No ``lam`` at all: the validated defaults ``DEFAULTS`` (k = 50, weighted lam = 0.1,
+      lam_bias = 3, 10 sweeps), chosen on ml-latest-small and MovieLens-shaped synthetic data
+      (``tools/bench_mf.py --defaults`` prints the grid).
+    - ``solver="direct"`` (exact: Cholesky in torch, LU in NumPy), ``"cg"`` (``cg_steps``
+      conjugate-gradient steps warm-started from the previous sweep: no Gram matrix, O(nnz k)
+      per step) or ``"auto"`` (direct for k < 20, where it is as fast; CG from k = 20 on).
+    - ``dtype="float64"`` or ``"float32"`` (half the memory and up to half the time; test RMSE
+      within 1e-4 of float64, see ``make bench`` and the tests). On MPS, which has no float64,
+      float32 is used with a warning and a note in ``fit``'s info (``normal_equations.choose_dtype``).
     """
 
     def __init__(self, train: Ratings, k: int = DEFAULTS["k"], lam: float | None = None, backend: str = "numpy", device=None,
@@ -229,7 +231,8 @@ class ALS:
         ``track(name, model)`` is called after each half-sweep ("b+U", then "c+V") if given, with
         a NumPy ``FactorModel`` (a copy). Returns the fitted model (float64 NumPy arrays) and
         ``{"seconds": wall-clock time of the sweeps, "sweep_seconds": [one per sweep],
-        "dtype": ..., "note": ...}``. Setting up the blocks and the arrays is not timed.
+        "sweep_cpu_seconds": [CPU time of this process per sweep], "dtype", "solver", "note"}``.
+        Setting up the blocks and the arrays is not timed (nor is ``track``).
         """
         n_sweeps = check_count("n_sweeps", n_sweeps, minimum=0)
         if track is not None:
@@ -256,22 +259,24 @@ class ALS:
         to_numpy = lambda: FactorModel(ops.to_numpy(U), ops.to_numpy(V), ops.to_numpy(B), ops.to_numpy(C), m.mu)
         solve = dict(lam=self.lam, lam_bias=self.lam_bias, weighted=self.weighted, solver=self.solver, cg_steps=self.cg_steps)
         sync = _synchronizer(ops)
-        sweep_seconds = []
+        sweep_seconds, sweep_cpu_seconds = [], []
         for _ in range(n_sweeps):
             sync()
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             update_side(ops, blocks[0], U, B, V_ext, C_ext, **solve)
             if track:
                 sync()
-                paused = time.perf_counter()
+                paused, cpu_paused = time.perf_counter(), time.process_time()
                 track("b+U", to_numpy())
                 start += time.perf_counter() - paused
+                cpu_start += time.process_time() - cpu_paused
             update_side(ops, blocks[1], V, C, U_ext, B_ext, **solve)
             sync()
             sweep_seconds.append(time.perf_counter() - start)
+            sweep_cpu_seconds.append(time.process_time() - cpu_start)
             track and track("c+V", to_numpy())
-        info = {"seconds": float(sum(sweep_seconds)), "sweep_seconds": sweep_seconds, "dtype": self.dtype,
-                "solver": self.solver, "note": self.dtype_note}
+        info = {"seconds": float(sum(sweep_seconds)), "sweep_seconds": sweep_seconds, "sweep_cpu_seconds": sweep_cpu_seconds,
+                "dtype": self.dtype, "solver": self.solver, "note": self.dtype_note}
         return to_numpy(), info
 
 
@@ -336,11 +341,15 @@ def fold_in_user(model: FactorModel, items, ratings, lam: float, lam_bias: float
 
 
 def select_lambda(train: Ratings, k: int, lams=(3.0, 5.0, 10.0, 15.0, 20.0), lam_bias: float = 3.0, n_sweeps: int = 15,
-                  valid_fraction: float = 0.1, seed: int = 1) -> tuple[float, dict]:
+                  valid_fraction: float = 0.1, seed: int = 1, **als_options) -> tuple[float, dict]:
     """Pick lam by validation RMSE on a split of the *training* ratings (never the test set).
-    Returns the best lam and {lam: validation RMSE}."""
+    Returns the best lam and {lam: validation RMSE}. ``als_options`` go to ``ALS`` (e.g.
+    ``weighted=True`` with lams like (0.05, 0.1, 0.15), or ``dtype="float32"``)."""
     from .ratings import split_ratings
 
+    lams = [check_positive("each lam", lam, hint=_LAM_HINT) for lam in lams]
+    if not lams:
+        raise ValueError("lams must hold at least one value to try, e.g. lams=(5.0, 10.0, 20.0)")
     fit_part, valid_part = split_ratings(train, valid_fraction, seed)
-    scores = {float(lam): rmse(ALS(fit_part, k, lam, lam_bias=lam_bias).fit(n_sweeps)[0], valid_part) for lam in lams}
+    scores = {float(lam): rmse(ALS(fit_part, k, lam, lam_bias=lam_bias, **als_options).fit(n_sweeps)[0], valid_part) for lam in lams}
     return min(scores, key=scores.get), scores
