@@ -248,7 +248,8 @@ class ALS:
     def _fit(self, ops, m: FactorModel, n_sweeps: int, track):
         base = self.train.ratings - m.mu
         users, items = self.sides
-        blocks = [prepare_blocks(ops, s["layout"], s["columns"], base[s["order"]], s["n_other"]) for s in (users, items)]
+        blocks = [prepare_blocks(ops, s["layout"], s["columns"], base[s["order"]], s["n_other"], self.lam, self.lam_bias,
+                                 self.weighted) for s in (users, items)]
         # factors and biases with one extra zero row: the padding in every block points there
         U_ext, V_ext = (ops.array(np.vstack([f, np.zeros((1, self.k))])) for f in (m.user_factors, m.item_factors))
         B_ext, C_ext = (ops.array(np.append(b, 0.0)) for b in (m.user_bias, m.item_bias))
@@ -257,7 +258,7 @@ class ALS:
             own[side["empty"]] = 0.0                   # rows without ratings: zero factors, zero bias
             own_bias[side["empty"]] = 0.0
         to_numpy = lambda: FactorModel(ops.to_numpy(U), ops.to_numpy(V), ops.to_numpy(B), ops.to_numpy(C), m.mu)
-        solve = dict(lam=self.lam, lam_bias=self.lam_bias, weighted=self.weighted, solver=self.solver, cg_steps=self.cg_steps)
+        solve = dict(solver=self.solver, cg_steps=self.cg_steps)
         sync = _synchronizer(ops)
         sweep_seconds, sweep_cpu_seconds = [], []
         for _ in range(n_sweeps):

@@ -42,7 +42,8 @@ from .validation import check_choice, check_count
 SOLVERS = ("direct", "cg")
 DTYPES = ("float64", "float32")
 BLOCK_ELEMENTS = 1 << 20      # numbers per gathered block (rows x L x k): 8 MB in float64, fits in cache
-ROW_LENGTH_GROWTH = 1.25      # a block's rows differ in length by at most this factor (padding < 25 %)
+ROW_LENGTH_GROWTH = 1.25      # padding of at most 25 % of a block's ratings ...
+BLOCK_OVERHEAD_ELEMENTS = 1 << 16   # ... or, if more, what a block's fixed cost (~20 NumPy calls) is worth in numbers
 
 
 @dataclass
@@ -61,30 +62,38 @@ class RowBlocks:
     padding: float
 
 
-def row_blocks(indptr, k: int, block_elements: int | None = None, growth: float = ROW_LENGTH_GROWTH) -> RowBlocks:
+def row_blocks(indptr, k: int, block_elements: int | None = None, growth: float = ROW_LENGTH_GROWTH,
+               overhead_elements: int | None = None) -> RowBlocks:
     """Group the rows of a CSR layout (``indptr``, shape (n_rows + 1,)) into padded blocks.
 
-    Rows are sorted by count; a block takes rows whose counts lie within a factor ``growth``
-    of its shortest row, at most ``block_elements // (L * k)`` of them (default
-    ``BLOCK_ELEMENTS``), L its longest row.
+    Rows are sorted by count, and each block takes the next rows for as long as (a) its
+    padding, in numbers (padded slots times k), stays below the larger of ``overhead_elements``
+    (what one more block would cost in fixed overhead, default ``BLOCK_OVERHEAD_ELEMENTS``) and
+    ``growth - 1`` times its ratings' numbers, and (b) it holds at most ``block_elements``
+    numbers (default ``BLOCK_ELEMENTS``) unless it is a single row.
     """
     indptr = np.asarray(indptr, dtype=np.int64)
     k = check_count("k", k)
     block_elements = check_count("block_elements", BLOCK_ELEMENTS if block_elements is None else block_elements)
+    overhead = BLOCK_OVERHEAD_ELEMENTS if overhead_elements is None else overhead_elements
     counts = np.diff(indptr)
     order = np.argsort(counts, kind="stable")
     order = order[counts[order] > 0]
     sorted_counts = counts[order]
+    cumulative = np.concatenate([[0], np.cumsum(sorted_counts)])
     nnz = int(indptr[-1])
     blocks, start, padded = [], 0, 0
     while start < len(order):
-        shortest = int(sorted_counts[start])
-        end = int(np.searchsorted(sorted_counts, math.ceil(shortest * growth), side="right"))
-        longest = int(sorted_counts[end - 1])
-        end = min(end, start + max(1, block_elements // (longest * k)))
-        longest = int(sorted_counts[end - 1])
+        ends = np.arange(start + 1, len(order) + 1)
+        longest = sorted_counts[ends - 1]
+        size = (ends - start) * longest                                   # padded slots if the block ended there
+        real = cumulative[ends] - cumulative[start]
+        fits = ((size - real) * k <= np.maximum(overhead, (growth - 1) * real * k)) & (size * k <= block_elements)
+        fits[0] = True
+        too_far = np.flatnonzero(~fits)
+        end = int(ends[too_far[0] - 1]) if too_far.size else len(order)
         rows = order[start:end]
-        offsets = np.arange(longest)
+        offsets = np.arange(int(sorted_counts[end - 1]))
         positions = indptr[rows][:, None] + offsets[None, :]
         positions = np.where(offsets[None, :] < counts[rows][:, None], positions, nnz)
         blocks.append((rows, positions))
@@ -126,15 +135,9 @@ class NumpyOps:
     def xv(self, X, p):                                 # X p: (b, L, k), (b, k) -> (b, L)
         return np.matmul(X, p[:, :, None])[:, :, 0]
 
-    def stack_rows(self, *rows):                        # m arrays (b, L) -> (b, m, L)
-        return np.stack(rows, axis=1)
-
-    def ones_like(self, a):
-        return np.ones_like(a)
 
     def add_diagonal(self, A, values):                  # A[:, i, i] += values[:, None] (in place)
-        idx = np.arange(A.shape[1])
-        A[:, idx, idx] += values[:, None]
+        A.reshape(A.shape[0], -1)[:, :: A.shape[1] + 1] += values[:, None]
         return A
 
     def solve_spd(self, A, rhs):
@@ -180,11 +183,6 @@ class TorchOps:
     def xv(self, X, p):
         return self.torch.bmm(X, p.unsqueeze(2))[:, :, 0]
 
-    def stack_rows(self, *rows):
-        return self.torch.stack(rows, dim=1)
-
-    def ones_like(self, a):
-        return self.torch.ones_like(a)
 
     def add_diagonal(self, A, values):
         A.diagonal(dim1=1, dim2=2).add_(values[:, None])
@@ -223,44 +221,48 @@ def choose_dtype(device_type: str, dtype: str = "float64") -> tuple[str, str]:
 
 
 # ----------------------------------------------------------------------------- one half-sweep
-def prepare_blocks(ops, layout: RowBlocks, columns, values, n_other: int):
-    """Per block, the padded column indices and per-rating values in the backend's arrays.
+def prepare_blocks(ops, layout: RowBlocks, columns, values, n_other: int, lam: float, lam_bias: float,
+                   weighted: bool = False):
+    """Per block, everything that stays fixed during a fit, in the backend's arrays.
 
     ``columns`` (nnz,): the other side's index of each rating in CSR order; ``values`` (nnz,):
     r - mu in the same order. Padding points at column ``n_other`` (a zero row the caller
-    appends to the other side's factors) with value 0.
+    appends to the other side's factors) with value 0. Each block also gets its rows'
+    ``counts + lam_bias`` (the bias update's denominator) and penalty (lam, or lam * count).
     """
     col_ext = np.append(columns, n_other)
     val_ext = np.append(values, 0.0)
     prepared = []
     for rows, positions in layout.blocks:
-        prepared.append((ops.index(rows), ops.index(col_ext[positions]), ops.array(val_ext[positions]),
-                         ops.array(layout.counts[rows], dtype=None)))
+        counts = layout.counts[rows].astype(np.float64)
+        reg = lam * counts if weighted else np.full(len(rows), float(lam))
+        weights = np.ones((len(rows), 2, positions.shape[1]))           # row 0: w, filled each sweep; row 1: ones
+        prepared.append({"rows": ops.index(rows), "cols": ops.index(col_ext[positions]), "base": ops.array(val_ext[positions]),
+                         "denominator": ops.array(counts + lam_bias), "reg": ops.array(reg), "weights": ops.array(weights)})
     return prepared
 
 
-def update_side(ops, blocks, own, own_bias, other_ext, other_bias_ext, lam: float, lam_bias: float,
-                weighted: bool = False, solver: str = "direct", cg_steps: int = 3) -> None:
+def update_side(ops, blocks, own, own_bias, other_ext, other_bias_ext, solver: str = "direct", cg_steps: int = 3) -> None:
     """One half-sweep in place: bias, then factors, for every row that has ratings.
 
     ``blocks``: from ``prepare_blocks``. ``own`` (n_rows, k) and ``own_bias`` (n_rows,) are
     overwritten; ``other_ext`` (n_other + 1, k) and ``other_bias_ext`` (n_other + 1,) end in a
     zero row/entry for the padding.
     """
-    for rows, cols, base, counts in blocks:
-        X = ops.gather(other_ext, cols)                                      # (b, L, k)
-        w = base - ops.gather1d(other_bias_ext, cols)                         # (b, L), 0 on padding
-        sums = ops.wx(ops.stack_rows(w, ops.ones_like(w)), X)               # (b, 2, k): w^T X and 1^T X
-        Xw, SV = sums[:, 0], sums[:, 1]                                      # (padding rows of X are 0)
+    for block in blocks:
+        rows, weights = block["rows"], block["weights"]
+        X = ops.gather(other_ext, block["cols"])                               # (b, L, k), zero rows on padding
+        w = block["base"] - ops.gather1d(other_bias_ext, block["cols"])        # (b, L), 0 on padding
+        weights[:, 0] = w
+        sums = ops.wx(weights, X)                                              # (b, 2, k): w^T X and 1^T X
+        Xw, SV = sums[:, 0], sums[:, 1]
         x_old = own[rows]
-        bias = (w.sum(1) - ops.rowdot(x_old, SV)) / (counts + lam_bias)
-        rhs = Xw - bias[:, None] * SV                                        # X^T (w - b)
-        reg = lam * counts if weighted else lam + 0 * counts
+        bias = (w.sum(1) - ops.rowdot(x_old, SV)) / block["denominator"]
+        rhs = Xw - bias[:, None] * SV                                          # X^T (w - b)
         if solver == "direct":
-            A = ops.add_diagonal(ops.gram(X), reg)
-            x_new = ops.solve_spd(A, rhs)
+            x_new = ops.solve_spd(ops.add_diagonal(ops.gram(X), block["reg"]), rhs)
         else:
-            x_new = _cg(ops, X, rhs, x_old, reg, cg_steps)
+            x_new = _cg(ops, X, rhs, x_old, block["reg"], cg_steps)
         own[rows] = x_new
         own_bias[rows] = bias
 

@@ -21,7 +21,7 @@ def small():
 def test_row_blocks_cover_every_rating_once_and_pad_with_the_sentinel():
     counts = np.array([0, 3, 1, 7, 2, 0, 12, 5])
     indptr = np.concatenate([[0], np.cumsum(counts)])
-    layout = ne.row_blocks(indptr, k=2, block_elements=16, growth=1.5)
+    layout = ne.row_blocks(indptr, k=2, block_elements=16, growth=1.5, overhead_elements=0)
     seen, rows_seen = [], []
     for rows, positions in layout.blocks:
         assert positions.shape[0] == len(rows)
