@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from .normal_equations import DTYPES, SOLVERS, choose_dtype, make_ops, prepare_blocks, row_blocks, update_side
+from .normal_equations import AUTO_DTYPE, DTYPES, SOLVERS, choose_dtype, make_ops, prepare_blocks, row_blocks, update_side
 from .ratings import Ratings
 from .validation import (check_bool, check_callable, check_choice, check_count, check_nonnegative, check_positive)
 
@@ -178,14 +178,16 @@ class ALS:
     - ``solver="direct"`` (exact: Cholesky in torch, LU in NumPy), ``"cg"`` (``cg_steps``
       conjugate-gradient steps warm-started from the previous sweep: no Gram matrix, O(nnz k)
       per step) or ``"auto"`` (direct for k < 20, where it is as fast; CG from k = 20 on).
-    - ``dtype="float64"`` or ``"float32"`` (half the memory and up to half the time; test RMSE
-      within 1e-4 of float64, see ``make bench`` and the tests). On MPS, which has no float64,
-      float32 is used with a warning and a note in ``fit``'s info (``normal_equations.choose_dtype``).
+    - ``dtype="float64"``, ``"float32"`` (half the memory and up to half the time; test RMSE
+      within 1e-4 of float64, see ``make bench`` and the tests) or ``"auto"``: float64 for the
+      direct solver (it then agrees with the loops to 1e-8), float32 for CG (its few steps leave
+      an error far above float32's round-off). On MPS, which has no float64, float32 is used with
+      a warning and a note in ``fit``'s info (``normal_equations.choose_dtype``).
     """
 
     def __init__(self, train: Ratings, k: int = DEFAULTS["k"], lam: float | None = None, backend: str = "numpy", device=None,
                  lam_bias: float | None = None, weighted: bool | None = None, solver: str = "auto",
-                 cg_steps: int = DEFAULTS["cg_steps"], dtype: str = "float64"):
+                 cg_steps: int = DEFAULTS["cg_steps"], dtype: str = "auto"):
         if not isinstance(train, Ratings):
             raise TypeError(f"train must be a Ratings object (got {type(train).__name__}): build one with "
                             "Ratings(users, items, ratings, n_users, n_items) or load_movielens()")
@@ -201,7 +203,8 @@ class ALS:
         check_choice("solver", solver, ("auto",) + SOLVERS, hint="'direct' is exact, 'cg' is cheaper for large k")
         self.solver = solver if solver != "auto" else ("direct" if self.k < AUTO_CG_FROM_K else "cg")
         self.cg_steps = check_count("cg_steps", cg_steps, maximum=1000)
-        check_choice("dtype", dtype, DTYPES)
+        check_choice("dtype", dtype, ("auto",) + DTYPES, hint="float32 halves memory and time; float64 agrees with the loops to 1e-8")
+        dtype = AUTO_DTYPE[self.solver] if dtype == "auto" else dtype
         self.train = train
         self.dtype, self.dtype_note = dtype, ""
         if backend == "torch":

@@ -41,9 +41,13 @@ from .validation import check_choice, check_count
 
 SOLVERS = ("direct", "cg")
 DTYPES = ("float64", "float32")
+# dtype="auto": float64 for direct solves (exact: they agree with the loops to 1e-8), float32 for
+# CG, whose few steps leave an error far above float32's round-off and which is memory-bound,
+# so half the bytes is nearly half the time.
+AUTO_DTYPE = {"direct": "float64", "cg": "float32"}
 BLOCK_ELEMENTS = 1 << 20      # numbers per gathered block (rows x L x k): 8 MB in float64, fits in cache
 ROW_LENGTH_GROWTH = 1.25      # padding of at most 25 % of a block's ratings ...
-BLOCK_OVERHEAD_ELEMENTS = 1 << 16   # ... or, if more, what a block's fixed cost (~20 NumPy calls) is worth in numbers
+BLOCK_OVERHEAD_ELEMENTS = 1 << 15   # ... or, if more, what a block's fixed cost (~20 NumPy calls) is worth in numbers
 
 
 @dataclass

@@ -56,10 +56,10 @@ def test_cg_with_k_steps_is_the_direct_solve(small, backend):
     train, _ = small
     start = init_model(train, 5, seed=2)
     direct, _ = ALS(train, 5, 4.0, backend=backend).fit(3, model=start)
-    cg, _ = ALS(train, 5, 4.0, backend=backend, solver="cg", cg_steps=12).fit(3, model=start)
+    cg, _ = ALS(train, 5, 4.0, backend=backend, solver="cg", cg_steps=12, dtype="float64").fit(3, model=start)
     np.testing.assert_allclose(cg.user_factors, direct.user_factors, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(cg.item_bias, direct.item_bias, rtol=1e-6, atol=1e-8)
-    one_step, _ = ALS(train, 5, 4.0, backend=backend, solver="cg", cg_steps=1).fit(3, model=start)
+    one_step, _ = ALS(train, 5, 4.0, backend=backend, solver="cg", cg_steps=1, dtype="float64").fit(3, model=start)
     assert np.abs(one_step.user_factors - direct.user_factors).max() > 1e-4   # the comparison can fail
 
 
@@ -105,7 +105,7 @@ def test_weighted_lambda_scales_each_rows_penalty_by_its_count(small, backend):
 def test_float32_stays_within_the_course_tolerance(small, backend, solver):
     train, test = small
     start = init_model(train, 8, seed=0)
-    m64, _ = ALS(train, 8, 5.0, backend=backend, solver=solver).fit(10, model=start)
+    m64, _ = ALS(train, 8, 5.0, backend=backend, solver=solver, dtype="float64").fit(10, model=start)
     m32, info = ALS(train, 8, 5.0, backend=backend, solver=solver, dtype="float32").fit(10, model=start)
     assert info["dtype"] == "float32" and m32.user_factors.dtype == np.float64     # results come back as float64
     assert abs(rmse(m32, test) - rmse(m64, test)) < 1e-4
@@ -119,6 +119,16 @@ def test_rows_without_ratings_stay_zero_with_every_option():
         model, _ = ALS(train, 2, **kwargs).fit(3)
         assert np.all(model.user_factors[2] == 0) and model.user_bias[2] == 0
         assert np.all(model.item_factors[[2, 4]] == 0) and np.all(model.item_bias[[2, 4]] == 0)
+
+
+def test_auto_dtype_is_float64_for_direct_and_float32_for_cg(small):
+    train, _ = small
+    assert ALS(train, 4, 1.0).dtype == "float64" and ALS(train, 4, 1.0).solver == "direct"
+    assert ALS(train, 4, 1.0, solver="cg").dtype == "float32"
+    assert ALS(train, 40, 1.0).solver == "cg" and ALS(train, 40, 1.0).dtype == "float32"
+    assert ALS(train, 40, 1.0, dtype="float64").dtype == "float64"
+    assert ALS(train).k == 50 and ALS(train).weighted and ALS(train).lam == 0.1 and ALS(train).lam_bias == 3.0
+    assert not ALS(train, 10, 5.0).weighted and ALS(train, 10, 5.0).lam_bias == 5.0     # explicit lam: plain, as before
 
 
 def test_choose_dtype_on_mps_cpu_and_cuda():

@@ -49,9 +49,9 @@ from course_utils.threads import apply_thread_policy
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_MOVIELENS = ROOT.parent / "shared" / "data" / "ml-latest-small"
 # Gradient descent (DotProductBias, K = 10, AdamW): ALS's plain penalty lam = 5, lam_bias = 3 divided by
-# the number of ratings (fit_gd's lam); on 1M ratings 4 epochs of 8,192 (the validation RMSE's minimum is at 4-5).
-GD_SETTINGS = {"100k synthetic": dict(batch_size=1024, epochs=10, lr=1e-2, lam=5.0, lam_bias=3.0),
-               "default": dict(batch_size=8192, epochs=4, lr=1e-2, lam=5.0, lam_bias=3.0)}
+# the number of ratings (fit_gd's lam); on 1M ratings 4 epochs of 8,192 (the test RMSE by epoch bottoms out at 4-5).
+GD_SETTINGS = {"default": dict(batch_size=1024, epochs=10, lr=1e-2, lam=5.0, lam_bias=3.0),          # notebook 05's
+               "1M synthetic": dict(batch_size=8192, epochs=4, lr=1e-2, lam=5.0, lam_bias=3.0)}
 
 
 # ----------------------------------------------------------------------------- measuring
@@ -66,11 +66,27 @@ def _rss_kib(field: str) -> int | None:
     return None
 
 
+def _release_free_memory():
+    """Hand memory that is freed but still held by the C allocator back to the system (glibc), so
+    the resident size before a fit counts live data only."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 @contextlib.contextmanager
 def peak_memory():
-    """Growth of this process's peak resident memory inside the block, in MiB (Linux: the
-    kernel's high-water mark is reset first through /proc/self/clear_refs); None elsewhere."""
+    """Growth of this process's peak resident memory inside the block, in MiB (Linux: freed
+    memory is first returned to the system, then the kernel's high-water mark is reset through
+    /proc/self/clear_refs); None elsewhere."""
     result = {"mib": None}
+    import gc
+
+    gc.collect()
+    _release_free_memory()
     before = _rss_kib("VmRSS")
     try:
         with open("/proc/self/clear_refs", "w") as f:
@@ -106,6 +122,28 @@ def timed(fn):
 
 
 # ----------------------------------------------------------------------------- the contenders
+def als_label(train, k, backend="numpy", **options):
+    """What ALS(train, k, **options) will run: backend, solver and dtype after "auto"."""
+    model = ALS(train, k, backend=backend, **{o: v for o, v in options.items() if o in ("solver", "dtype", "device")})
+    return f"{backend if backend == 'numpy' else 'torch ' + model.device.type} {model.solver} {model.dtype.replace('float', 'f')}"
+
+
+PLAIN_GRID, WEIGHTED_GRID = (5.0, 10.0, 20.0), (0.05, 0.1, 0.15)
+
+
+def validated_lambda(train, k):
+    """lam for plain and for weighted regularization, each chosen on a 10 % validation split of
+    ``train``; returns {kind: (lam, validation RMSE)}."""
+    fit_part, valid = split_ratings(train, 0.1, seed=1)
+    chosen = {}
+    for kind, grid in (("plain", PLAIN_GRID), ("weighted", WEIGHTED_GRID)):
+        scores = {lam: rmse(ALS(fit_part, k, lam, weighted=kind == "weighted", lam_bias=DEFAULTS["lam_bias"]).fit()[0], valid)
+                  for lam in grid}
+        best = min(scores, key=scores.get)
+        chosen[kind] = (best, scores[best])
+    return chosen
+
+
 def course_als(train, test, k, **options):
     def run():
         model, _ = ALS(train, k, **options).fit()
@@ -182,18 +220,22 @@ def peers_available():
 
 
 # ----------------------------------------------------------------------------- 1. the main table
-def main_table(datasets, ks_for, repeats, peers, surprise_on, gd_on, devices):
+def main_table(datasets, ks_for, repeats, peers, surprise_on, gd_on, devices, lambdas):
     rows = []
     for name, (train, test) in datasets.items():
         configs = [("biases only", "numpy", "-", "10 sweeps", lambda: rmse(fit_biases(train), test))]
+        sweeps = f"{DEFAULTS['n_sweeps']} sweeps"
         for k in ks_for(name):
-            configs += [
-                ("ALS, defaults", "numpy f64", k, f"{DEFAULTS['n_sweeps']} sweeps", course_als(train, test, k)),
-                ("ALS, float32", "numpy f32", k, f"{DEFAULTS['n_sweeps']} sweeps", course_als(train, test, k, dtype="float32")),
-            ]
+            configs.append(("ALS, defaults", als_label(train, k), k, sweeps, course_als(train, test, k)))
+            if (name, k) in lambdas:
+                kind, (lam, _) = min(lambdas[(name, k)].items(), key=lambda item: item[1][1])
+                options = dict(lam=lam, weighted=kind == "weighted", lam_bias=DEFAULTS["lam_bias"])
+                configs.append((f"ALS, {kind} lam {lam:g} (valid.)", als_label(train, k), k, sweeps, course_als(train, test, k, **options)))
+            configs.append(("ALS, direct solves", als_label(train, k, solver="direct", dtype="float32"), k, sweeps,
+                            course_als(train, test, k, solver="direct", dtype="float32")))
             for dev in devices:
-                configs.append(("ALS, torch float32", f"torch {dev}", k, f"{DEFAULTS['n_sweeps']} sweeps",
-                                course_als(train, test, k, backend="torch", device=dev, dtype="float32")))
+                configs.append(("ALS, torch", als_label(train, k, backend="torch", device=dev), k, sweeps,
+                                course_als(train, test, k, backend="torch", device=dev)))
             if peers["LensKit"]:
                 configs.append((f"LensKit BiasedMF {peers['LensKit']}", "rust f32", k, "10 epochs", lenskit_als(train, test, k)))
             else:
@@ -204,7 +246,7 @@ def main_table(datasets, ks_for, repeats, peers, surprise_on, gd_on, devices):
                 else:
                     configs.append(("Surprise SVD", "not installed", k, "-", None))
         if gd_on(name):
-            settings = GD_SETTINGS.get(name, GD_SETTINGS["default"])
+            settings = GD_SETTINGS["1M synthetic"] if name.startswith(("1M", "10M")) else GD_SETTINGS["default"]
             for dev in devices:
                 if dev == "cuda":
                     course_gd(train, test, 10, dict(settings, epochs=1), dev)()          # warm-up
@@ -231,14 +273,14 @@ def main_table(datasets, ks_for, repeats, peers, surprise_on, gd_on, devices):
 
 def print_main(rows, header=True):
     if header:
-        print(f"\n{'method':<26s} {'backend':<13s} {'K':>4s} {'data':<16s} {'sweeps':>10s} {'seconds':>8s} {'cpu s':>7s} "
+        print(f"\n{'method':<32s} {'backend':<20s} {'K':>4s} {'data':<16s} {'sweeps':>10s} {'seconds':>8s} {'cpu s':>7s} "
               f"{'peak MiB':>9s} {'test RMSE':>9s}")
     for method, backend, k, data, steps, seconds, memory, score, cpu in rows:
         sec = f"{seconds:.2f}" if seconds is not None else "-"
         cp = f"{cpu:.2f}" if cpu is not None else "-"
         mem = f"{memory:.0f}" if memory is not None else "-"
         sc = f"{score:.4f}" if score is not None else "-"
-        print(f"{method:<26s} {backend:<13s} {str(k):>4s} {data:<16s} {steps:>10s} {sec:>8s} {cp:>7s} {mem:>9s} {sc:>9s}", flush=True)
+        print(f"{method:<32s} {backend:<20s} {str(k):>4s} {data:<16s} {steps:>10s} {sec:>8s} {cp:>7s} {mem:>9s} {sc:>9s}", flush=True)
 
 
 def verdicts(rows):
@@ -258,44 +300,41 @@ def verdicts(rows):
 
 
 # ----------------------------------------------------------------------------- 2. plain vs weighted
-def plain_vs_weighted(datasets, k_values, plain_grid=(5.0, 10.0, 20.0), weighted_grid=(0.05, 0.1, 0.15)):
-    print(f"\nplain vs weighted lambda (ALS-WR), lambda chosen on a 10 % validation split of the training ratings, "
-          f"{DEFAULTS['n_sweeps']} sweeps, lam_bias {DEFAULTS['lam_bias']:g}")
+def plain_vs_weighted(datasets, lambdas):
+    print(f"\nplain vs weighted lambda (ALS-WR) on the same splits: lambda chosen on a 10 % validation split of the training "
+          f"ratings (plain from {PLAIN_GRID}, weighted from {WEIGHTED_GRID}), {DEFAULTS['n_sweeps']} sweeps, lam_bias {DEFAULTS['lam_bias']:g}")
     print(f"{'data':<16s} {'K':>4s} {'kind':<9s} {'lambda':>7s} {'valid RMSE':>11s} {'test RMSE':>10s}")
-    for name, (train, test) in datasets.items():
-        fit_part, valid = split_ratings(train, 0.1, seed=1)
-        for k in k_values:
-            for kind, grid in (("plain", plain_grid), ("weighted", weighted_grid)):
-                scores = {lam: rmse(ALS(fit_part, k, lam, weighted=kind == "weighted", lam_bias=DEFAULTS["lam_bias"]).fit()[0], valid)
-                          for lam in grid}
-                lam = min(scores, key=scores.get)
-                model, _ = ALS(train, k, lam, weighted=kind == "weighted", lam_bias=DEFAULTS["lam_bias"]).fit()
-                print(f"{name:<16s} {k:>4d} {kind:<9s} {lam:>7g} {scores[lam]:>11.4f} {rmse(model, test):>10.4f}", flush=True)
+    for (name, k), chosen in lambdas.items():
+        train, test = datasets[name]
+        for kind, (lam, valid_score) in chosen.items():
+            model, _ = ALS(train, k, lam, weighted=kind == "weighted", lam_bias=DEFAULTS["lam_bias"]).fit()
+            print(f"{name:<16s} {k:>4d} {kind:<9s} {lam:>7g} {valid_score:>11.4f} {rmse(model, test):>10.4f}", flush=True)
 
 
 # ----------------------------------------------------------------------------- 3. quiet vs busy
 def quiet_vs_busy(datasets, repeats):
-    print("\nquiet vs busy: each fit alone, then while another process keeps one core busy "
-          f"(torch threads: {torch.get_num_threads()})")
-    print(f"{'method':<28s} {'data':<16s} {'quiet s':>8s} {'busy s':>8s} {'busy/quiet':>10s}")
+    print("\nquiet vs busy: each fit alone, then while another process keeps one core busy (a Python spin loop); "
+          f"torch threads: {torch.get_num_threads()}; wall-clock seconds (CPU seconds of this process in brackets)")
+    print(f"{'method':<28s} {'data':<16s} {'quiet s':>14s} {'busy s':>14s} {'busy/quiet':>10s}")
     cases = []
     for name in ("100k synthetic", "1M synthetic"):
         if name in datasets:
             train, test = datasets[name]
-            cases.append(("ALS torch f64, K=10", name, course_als(train, test, 10, backend="torch")))
-            cases.append(("ALS numpy f64, K=10", name, course_als(train, test, 10)))
+            cases.append(("ALS torch, K=10", name, course_als(train, test, 10, backend="torch")))
+            cases.append(("ALS torch, K=50", name, course_als(train, test, 50, backend="torch")))
+            cases.append(("ALS numpy, K=50", name, course_als(train, test, 50)))
     if "1M synthetic" in datasets:
         train, test = datasets["1M synthetic"]
-        cases.append(("gradient descent, K=10", "1M synthetic", course_gd(train, test, 10, GD_SETTINGS["default"])))
+        cases.append(("gradient descent, K=10", "1M synthetic", course_gd(train, test, 10, GD_SETTINGS["1M synthetic"])))
     for method, name, fn in cases:
         quiet, busy = [], []
         fn()
         for _ in range(repeats):
-            quiet.append(timed(fn)[0])
+            quiet.append(timed(fn)[:2])
             with busy_core():
-                busy.append(timed(fn)[0])
-        q, b = float(np.median(quiet)), float(np.median(busy))
-        print(f"{method:<28s} {name:<16s} {q:>8.2f} {b:>8.2f} {b / q:>10.2f}", flush=True)
+                busy.append(timed(fn)[:2])
+        (q, qc), (b, bc) = np.median(quiet, axis=0), np.median(busy, axis=0)
+        print(f"{method:<28s} {name:<16s} {q:>6.2f} ({qc:>5.2f}) {b:>6.2f} ({bc:>5.2f}) {b / q:>10.2f}", flush=True)
 
 
 # ----------------------------------------------------------------------------- 4. cost model
@@ -396,8 +435,13 @@ def main():
     ks_for = (lambda name: (10,)) if args.quick else (lambda name: (10, 50, 100) if (name != "1M synthetic" or args.full) else (10, 50))
     surprise_on = lambda name, k: name != "1M synthetic" or args.full
     gd_on = lambda name: True
+    lambdas = {}
+    if not skip >= {"main", "lambda"}:
+        for name in datasets:
+            for k in ks_for(name):
+                lambdas[(name, k)] = validated_lambda(datasets[name][0], k)
     if "main" not in skip:
-        rows = main_table(datasets, ks_for, args.repeats, peers, surprise_on, gd_on, devices)
+        rows = main_table(datasets, ks_for, args.repeats, peers, surprise_on, gd_on, devices, lambdas)
         if peers["LensKit"]:
             verdicts(rows)
         gd = [r for r in rows if r[3] == "1M synthetic" and r[0].startswith("gradient") and r[1] == "torch cpu"]
@@ -407,7 +451,7 @@ def main():
                   f"{100 * (gd[0][7] / als[0][7] - 1):+.1f} % vs ALS defaults at K = 10 ({als[0][7]:.4f}; target within 2 %)")
         loop_speedup(datasets["100k synthetic"][0])
     if "lambda" not in skip:
-        plain_vs_weighted({n: d for n, d in datasets.items() if n != "1M synthetic"}, (10, 50))
+        plain_vs_weighted(datasets, lambdas)
     if "busy" not in skip:
         quiet_vs_busy(datasets, args.repeats)
     if "cost" not in skip:
@@ -422,15 +466,16 @@ def main():
         train, test = split_ratings(huge.data, 0.2, seed=0)
         print(f"\n10M synthetic ratings (69,878 users, 10,677 items) generated and split in {time.perf_counter() - start:.0f} s")
         big_rows = []
-        for method, options in (("ALS, defaults", {}), ("ALS, float32", {"dtype": "float32"})):
-            for k in (10, 50):
-                seconds, cpu, memory, score = timed(course_als(train, test, k, **options))
-                big_rows.append((method, "numpy f" + options.get("dtype", "float64")[5:], k, "10M synthetic",
-                                 f"{DEFAULTS['n_sweeps']} sweeps", seconds, memory, score, cpu))
-                print_main(big_rows[-1:], header=len(big_rows) == 1)
-        if peers["LensKit"]:
-            seconds, cpu, memory, score = timed(lenskit_als(train, test, 50))
-            print_main([(f"LensKit BiasedMF {peers['LensKit']}", "rust f32", 50, "10M synthetic", "10 epochs", seconds, memory, score, cpu)], False)
+        for k in (10, 50):
+            seconds, cpu, memory, score = timed(course_als(train, test, k))
+            big_rows.append(("ALS, defaults", als_label(train, k), k, "10M synthetic", f"{DEFAULTS['n_sweeps']} sweeps",
+                             seconds, memory, score, cpu))
+            print_main(big_rows[-1:], header=len(big_rows) == 1)
+            if peers["LensKit"]:
+                seconds, cpu, memory, score = timed(lenskit_als(train, test, k))
+                big_rows.append((f"LensKit BiasedMF {peers['LensKit']}", "rust f32", k, "10M synthetic", "10 epochs",
+                                 seconds, memory, score, cpu))
+                print_main(big_rows[-1:], header=False)
 
 
 if __name__ == "__main__":
