@@ -11,10 +11,10 @@ user i with ratings Omega_i, a K x K system with the other side (V, c) held fixe
 with lam_i = lam, or lam * n_i for weighted-lambda regularization (ALS-WR, Spark's rule).
 
 How the work is laid out (``row_blocks``): rows are sorted by their number of ratings and
-cut into blocks of rows with similar counts; each block's X_i are gathered into one padded
-array of shape (rows, L, k), padding rows being zeros (they add nothing to any sum). Then a
-block costs a few batched matrix products, with no Python loop over rows and no nnz x K^2
-intermediate:
+cut into blocks of rows with similar counts (padding bounded by 25 % of a block's ratings, or
+by what one more block would cost); each block's X_i are gathered into one padded array of
+shape (rows, L, k), padding rows being zeros (they add nothing to any sum). Then a block costs
+a few batched matrix products, with no Python loop over rows and no nnz x K^2 intermediate:
 
 - ``solver="direct"``: X^T X for the whole block in one batched product (nnz K^2 work), then
   one batched Cholesky factorization and solve (torch) or LU solve (NumPy, which has no
@@ -23,16 +23,15 @@ intermediate:
 - ``solver="cg"``: a few conjugate-gradient steps (Takacs, Pilaszy & Tikk 2011; the method
   ``implicit`` uses), started from the previous sweep's u_i. A CG step needs only the
   products X_i p and X_i^T q, never the Gram matrix: O(nnz K) per step, O(nnz K steps) per
-  sweep. Each step lowers the row's quadratic, so the ALS objective still never goes up; the
-  solve is inexact, and the sweeps converge to the same fixed point as the direct solve.
+  sweep. Each step lowers the row's quadratic, so the ALS objective still never goes up. The
+  solve is inexact, but CG leaves u_i unchanged only when u_i already solves its system, so
+  where CG sweeps settle, direct sweeps would stay.
 
 Both backends (``NumpyOps``, ``TorchOps``) run the same code (``update_side``).
 """
 
 from __future__ import annotations
 
-import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np

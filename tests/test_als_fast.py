@@ -217,3 +217,24 @@ def test_measure_sweep_times_covers_the_grid(small):
     assert np.all(grid["seconds"] > 0) and np.all(grid["spread"] >= 0)
     with pytest.raises(ValueError, match="size must be a whole number in"):
         measure_sweep_times(train, [10**9], [2])
+
+
+def test_fit_gd_refuses_bad_input_at_the_boundary(small):
+    import torch
+
+    from course_utils.mf_torch import DotProductBias, fit_gd, predict
+
+    train, _ = small
+    model = DotProductBias(train.n_users, train.n_items, 2)
+    with pytest.raises(TypeError, match="train must be a Ratings object"):
+        fit_gd(model, [(0, 1, 4.0)])
+    with pytest.raises(ValueError, match="batch_size must be a whole number >= 1"):
+        fit_gd(model, train, batch_size=0)
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        fit_gd(model, train, optimizer="lbfgs")
+    with pytest.raises(ValueError, match="lam must be >= 0"):
+        fit_gd(model, train, lam=-1.0)
+    with pytest.raises(TypeError, match="model must be a torch nn.Module"):
+        fit_gd("model", train)
+    with pytest.raises(TypeError, match="data must be a Ratings object"):
+        predict(model, torch.zeros(3))
