@@ -95,3 +95,24 @@ def popularity_scores(train: Ratings) -> np.ndarray:
     training ratings (n_users, n_items). It cannot predict a rating, so it has no RMSE."""
     counts = np.bincount(train.items, minlength=train.n_items).astype(np.float64)
     return np.broadcast_to(counts, (train.n_users, train.n_items)).copy()
+
+
+def score_matrix(model, n_users: int, n_items: int, batch_size: int = 262_144) -> np.ndarray:
+    """Every (user, item) score of a model, (n_users, n_items): a ``FactorModel`` (NumPy, by
+    ``U V^T`` plus biases) or a torch module called as ``model(users, items)`` in batches."""
+    n_users = check_count("n_users", n_users)
+    n_items = check_count("n_items", n_items)
+    batch_size = check_count("batch_size", batch_size)
+    if hasattr(model, "user_factors") and isinstance(getattr(model, "user_factors"), np.ndarray):
+        return (model.mu + model.user_bias[:, None] + model.item_bias[None, :] + model.user_factors @ model.item_factors.T)
+    import torch
+
+    device = next(model.parameters()).device
+    users = torch.arange(n_users, device=device).repeat_interleave(n_items)
+    items = torch.arange(n_items, device=device).repeat(n_users)
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        out = torch.cat([model(users[i : i + batch_size], items[i : i + batch_size]) for i in range(0, len(users), batch_size)])
+    model.train(was_training)
+    return out.double().cpu().numpy().reshape(n_users, n_items)

@@ -167,3 +167,22 @@ def test_genre_probe_beats_shuffled_factors(small):
     assert out["auc"].min() > 0.95 and np.abs(out["auc_shuffled"] - 0.5).max() < 0.2
     with pytest.raises(ValueError, match="min_items"):
         genre_probe(s.item_factors, s.data.item_genres, min_items=1000)
+
+
+def test_score_matrix_for_numpy_and_torch_models(small):
+    import torch
+
+    from course_utils.als import ALS
+    from course_utils.mf_torch import DotProductBias, predict
+    from course_utils.ranking import score_matrix
+
+    _, train, test = small
+    als, _ = ALS(train, 3, lam=5.0, lam_bias=3.0).fit(3)
+    S = score_matrix(als, train.n_users, train.n_items)
+    np.testing.assert_allclose(S[test.users, test.items], als.predict(test.users, test.items), atol=1e-12)
+    torch.manual_seed(0)
+    net = DotProductBias(train.n_users, train.n_items, 3)
+    S = score_matrix(net, train.n_users, train.n_items, batch_size=1000)
+    np.testing.assert_allclose(np.clip(S[test.users, test.items], *test.scale), predict(net, test), atol=1e-6)
+    with pytest.raises(ValueError, match="n_users"):
+        score_matrix(als, 0, 3)
