@@ -186,3 +186,24 @@ def test_score_matrix_for_numpy_and_torch_models(small):
     np.testing.assert_allclose(np.clip(S[test.users, test.items], *test.scale), predict(net, test), atol=1e-6)
     with pytest.raises(ValueError, match="n_users"):
         score_matrix(als, 0, 3)
+
+
+def test_train_for_seconds_counts_its_work(small):
+    import torch
+
+    from course_utils.mf_torch import DotProductBias
+    from course_utils.minibatch import train_for_seconds
+
+    _, train, _ = small
+    torch.manual_seed(0)
+    model = DotProductBias(train.n_users, train.n_items, 4)
+    run = train_for_seconds(model, train, batch_size=64, seconds=0.2, n_checkpoints=3)
+    assert len(run["checkpoints"]) == 3 and run["seconds"] >= 0.2
+    assert run["examples"] <= run["steps"] * 64 and run["examples"] > 0
+    assert run["examples_per_second"] == pytest.approx(run["examples"] / run["seconds"])
+    times = [t for t, _ in run["checkpoints"]]
+    assert times == sorted(times)
+    with pytest.raises(ValueError, match="batch_size"):
+        train_for_seconds(model, train, batch_size=0, seconds=0.1)
+    with pytest.raises(ValueError, match="seconds"):
+        train_for_seconds(model, train, batch_size=8, seconds=0)
