@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .ratings import Ratings
+from .validation import check_array
 
 
 def cold_masks(train: Ratings, test: Ratings) -> dict:
@@ -37,7 +38,7 @@ def cold_start_table(train: Ratings, test: Ratings, predictions: dict) -> dict:
              "cold_item_ratings": int(masks["cold_item"].sum()),
              "models": {}}
     for name, pred in predictions.items():
-        pred = np.asarray(pred, dtype=np.float64)
+        pred = check_array(f"predictions[{name!r}]", pred, ndim=1, allow_empty=True)
         if pred.shape != test.ratings.shape:
             raise ValueError(f"{name}: predictions must have one entry per test rating {test.ratings.shape}; got {pred.shape}")
         row = {}

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import check_array
 
 
 def _matrix(x, name: str) -> np.ndarray:
-    arr = np.asarray(x, dtype=np.float64)
-    if arr.ndim != 2 or min(arr.shape) < 1:
-        raise ValueError(f"{name} must be a 2-D array (n_rows, n_columns); got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or inf")
-    return arr
+    """A finite 2-D float array (n_rows, n_columns), via ``validation.check_array``."""
+    return check_array(name, x, ndim=2, hint="pass one row per item, e.g. model.item_factors")
 
 
 def pca(X, n_components: int | None = None) -> dict:
