@@ -487,8 +487,8 @@ NAME_KINDS = {
     # counts
     **dict.fromkeys(["n_users", "n_items", "n_ratings", "k", "epochs", "batch_size", "n_neighbors", "n_blocks", "width",
                      "hidden", "n_samples", "n_layers", "fan_in", "n_components", "dim", "substeps", "ncols", "dpi",
-                     "reference_steps", "min_per_user", "min_common", "n"], "count"),
-    **dict.fromkeys(["n_steps", "n_sweeps", "n_iters", "n_common"], "count0"),
+                     "reference_steps", "min_common", "n"], "count"),
+    **dict.fromkeys(["n_steps", "n_sweeps", "n_iters", "min_per_user"], "count0"),
     "seed": "seed",
     **dict.fromkeys(["i", "j", "item", "component", "index"], "index"),
     # numbers
@@ -648,7 +648,7 @@ BAD_VALUES.update({
     "list_opt": [3, "abc"],
     "point": [None, "ab", np.array([1.0, 2.0, 3.0]), np.array([NAN, 1.0])],
     "subset_index": [None, "0", [-1], [0.5], [10**6], [[0]]],
-    "dataset": ["../../x", "ml-nonexistent", "", 3, None],
+    "dataset": ["../../x", "ml-../../x", "/tmp/ml-x", "ML 100K", "", 3, None],
     "url": [3, "not a url", "ftp://example.invalid/x.zip"],
     "sha256": [3, "abc", "z" * 64],
     "list_of_text": [3, "abc"],
