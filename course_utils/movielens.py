@@ -217,7 +217,7 @@ def _read_ratings_table(path: Path, fmt: dict) -> tuple[np.ndarray, np.ndarray, 
             ratings.append(chunk["rating"].to_numpy())
     except (ValueError, OverflowError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise _explain(path, fmt, file_names, f"cannot parse it ({exc})") from None
-    if not ratings:
+    if not ratings or not sum(part.size for part in ratings):
         raise MovieLensFormatError(path, None, "the file has no ratings (only a header)" if fmt["header"]
                                    else "the file has no ratings")
     users, items, ratings = np.concatenate(users), np.concatenate(items), np.concatenate(ratings)
