@@ -23,7 +23,7 @@ one pair. Harmless variants are read as they are: Windows line endings, a UTF-8 
 mark, blank lines, and a complete last line without its final newline.
 
 **Speed.** ``ratings.csv`` is parsed by pandas' C parser with typed columns (int64 ids,
-float64 ratings) in chunks of 250,000 lines, keeping only the three columns we use, and ids
+float64 ratings) in chunks of 100,000 lines, keeping only the three columns we use, and ids
 are mapped to 0..n-1 by hashing (``pandas.factorize``) rather than sorting. The timestamp
 column is still parsed, so a line with a missing or extra field is caught. ``make bench``
 (``tools/bench_loader.py``) measures a generated million-line file against the alternatives.
@@ -72,7 +72,7 @@ SAFE_NAME = re.compile(r"^ml-[a-z0-9][a-z0-9._-]{0,40}$")
 MAX_DOWNLOAD_BYTES = 200 * 2**20
 MAX_EXTRACTED_BYTES = 1 * 2**30
 MAX_ENTRIES = 1000
-CHUNK_LINES = 250_000
+CHUNK_LINES = 100_000
 
 
 class MovieLensNotFound(FileNotFoundError, ValueError):
@@ -242,24 +242,28 @@ def _duplicate_lines(path: Path, fmt: dict, user, item) -> tuple[int, int]:
     return seen[0], seen[-1]  # pragma: no cover - the pair was found twice by the fast path
 
 
-def _drop_duplicates(path: Path, fmt: dict, users, items, ratings, duplicates: str):
-    codes_u, _ = pd.factorize(users)
-    codes_i, uniq_i = pd.factorize(items)
-    pair = codes_u.astype(np.int64) * len(uniq_i) + codes_i
-    dup = pd.Series(pair).duplicated(keep="last" if duplicates == "keep-last" else "first").to_numpy()
-    if not dup.any():
-        return users, items, ratings
+def _drop_duplicates(path: Path, fmt: dict, data: Ratings, duplicates: str) -> Ratings:
+    """Refuse (naming both lines) or, with ``duplicates="keep-last"``, drop with a warning every
+    earlier rating of a (user, item) pair that is rated again later in the file."""
+    pair = data.users * data.n_items + data.items
+    order = np.argsort(pair, kind="stable")           # equal pairs end up adjacent, in file order
+    repeated = pair[order[1:]] == pair[order[:-1]]
+    if not repeated.any():
+        return data
+    n_dup = int(repeated.sum())
     if duplicates == "error":
-        row = int(np.argmax(dup))
-        first, second = _duplicate_lines(path, fmt, int(users[row]), int(items[row]))
+        row = int(order[1:][np.argmax(repeated)])
+        user, item = int(data.user_ids[data.users[row]]), int(data.item_ids[data.items[row]])
+        first, second = _duplicate_lines(path, fmt, user, item)
         raise MovieLensFormatError(
-            path, second, f"user {users[row]} rated item {items[row]} twice (lines {first} and {second}); "
-            f"{int(dup.sum())} duplicate pair(s) in all",
+            path, second, f"user {user} rated item {item} twice (lines {first} and {second}); "
+            f"{n_dup} duplicate pair(s) in all",
             "Remove one of the two lines, or call load_movielens(..., duplicates='keep-last') to keep the later rating")
-    warnings.warn(f"{path}: {int(dup.sum())} duplicate (user, item) pair(s); kept the last rating of each "
+    warnings.warn(f"{path}: {n_dup} duplicate (user, item) pair(s); kept the last rating of each "
                   "(duplicates='keep-last')", UserWarning, stacklevel=3)
-    keep = ~dup
-    return users[keep], items[keep], ratings[keep]
+    keep = np.ones(len(data), dtype=bool)
+    keep[order[:-1][repeated]] = False                 # an earlier row whose pair comes again
+    return data.subset(keep)
 
 
 # ------------------------------------------------------------------------------ movie files
@@ -347,10 +351,11 @@ def load_movielens(path=None, duplicates: str = "error") -> Ratings:
     if not movies_path.is_file():
         raise MovieLensNotFound(f"{movies_path} is missing; the movies file is needed for titles and genres")
     raw_users, raw_items, ratings = _read_ratings_table(ratings_path, fmt)
-    raw_users, raw_items, ratings = _drop_duplicates(ratings_path, fmt, raw_users, raw_items, ratings, duplicates)
     titles, genres = _read_u_item(movies_path) if kind == "ml-100k" else _read_movies_csv(movies_path)
     source = f"MovieLens 100k ({folder})" if kind == "ml-100k" else f"MovieLens {folder.name} ({folder})"
     data = Ratings.from_ids(raw_users, raw_items, ratings, scale=fmt["scale"], source=source)
+    del raw_users, raw_items, ratings
+    data = _drop_duplicates(ratings_path, fmt, data, duplicates)
     data.item_titles = [titles.get(mid, f"movie {mid}") for mid in data.item_ids.tolist()]
     data.item_genres = [genres.get(mid, []) for mid in data.item_ids.tolist()]
     return data
