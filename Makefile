@@ -33,8 +33,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # Speed is measured here, never in tests: notebooks (seconds, peak memory), then
-# matrix factorization (notebook 05) and the optimizer playground's latency (notebook 06),
-# then loading a generated million-line MovieLens ratings.csv (seconds and peak memory).
+# matrix factorization (notebook 05) and the optimizer playground's latency (notebook 06).
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py
 	$(BIN)/python tools/bench_mf.py
