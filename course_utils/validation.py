@@ -195,6 +195,8 @@ def all_finite(arr: np.ndarray) -> bool:
     """True when no element is NaN or inf; integer arrays always are. One sum decides for
     almost every valid array (NaN and inf propagate into it); only when the sum is not finite
     (a bad element, or an overflow of huge values) does an elementwise test run."""
+    if not isinstance(arr, np.ndarray):
+        raise TypeError(f"arr must be a NumPy array (got {type(arr).__name__}); convert it with check_array first")
     if arr.size == 0 or not np.issubdtype(arr.dtype, np.inexact):
         return True
     with np.errstate(over="ignore", invalid="ignore"):
