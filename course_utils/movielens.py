@@ -73,6 +73,8 @@ MAX_DOWNLOAD_BYTES = 200 * 2**20
 MAX_EXTRACTED_BYTES = 1 * 2**30
 MAX_ENTRIES = 1000
 CHUNK_LINES = 100_000
+# A download that keeps trickling (each read within ``timeout``) still ends: after this many timeouts in all.
+DOWNLOAD_DEADLINE_TIMEOUTS = 30
 
 
 class MovieLensNotFound(FileNotFoundError, ValueError):
@@ -528,13 +530,18 @@ def _fetch(url: str, partial: Path, timeout: float, max_bytes: int, dest: Path, 
                f"into {dest}")
     digest = hashlib.sha256()
     received = 0
+    deadline = time.monotonic() + DOWNLOAD_DEADLINE_TIMEOUTS * timeout
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response, open(partial, "wb") as out:
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
                 raise ValueError(f"{url} is {int(declared) / 2**20:,.1f} MiB, more than the limit of "
                                  f"{max_bytes / 2**20:,.1f} MiB (max_download_bytes); nothing was downloaded")
-            while chunk := response.read(1 << 20):
+            while chunk := response.read(1 << 16):
+                if time.monotonic() > deadline:
+                    raise DownloadError(f"could not download {url}: still unfinished after "
+                                        f"{DOWNLOAD_DEADLINE_TIMEOUTS * timeout:g} s ({received / 2**20:.1f} MiB received; "
+                                        f"the connection is stalling). Try again later. {by_hand}")
                 received += len(chunk)
                 if received > max_bytes:
                     raise ValueError(f"{url} sent more than the limit of {max_bytes / 2**20:,.1f} MiB "

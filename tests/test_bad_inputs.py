@@ -975,6 +975,10 @@ def test_every_public_callable_meets_bad_input_with_a_clear_error(results, recor
     text, groups = _tally_text(targets, cases)
     failures = [c for c in cases if c.outcome != "clear" and not _is_pending(c.target, targets)]
     pending_failures = [c for c in cases if c.outcome != "clear" and _is_pending(c.target, targets)]
+    not_probed = sorted(t.short for t in targets if GOOD.get(t.short, "missing") is None)
+    only = os.environ.get("BAD_INPUTS_ONLY")
+    text += (f"\nnot probed here (see GOOD): {', '.join(not_probed)}" if not_probed else "")
+    text += f"\nBAD_INPUTS_ONLY={only}: other modules were skipped" if only else ""
     report = [text, "", f"not clear in checked modules ({len(failures)}):"]
     report += [f"  {c.outcome:<8s} {c.target.removeprefix('course_utils.')}({c.param}={c.value}) [{c.kind}] {c.detail}" for c in failures]
     seconds = defaultdict(float)
@@ -1023,3 +1027,25 @@ def test_the_suite_itself_sees_a_silent_result_and_a_hang():
         target = Target(f"tests.{fn.__name__}", "tests", fn)
         status, value, out = _call_with_limit(lambda: fn(n_users=2.5), 0.5)
         assert _classify(target, "n_users", status, value, out)[0] == expected, fn.__name__
+
+
+def test_the_checker_contract_is_classified_as_documented():
+    """An exercise checker is clear only when it returns False with printed feedback; raising is
+    obscure (a learner's cell would crash), and accepting a bad answer is silent."""
+    def accepts(answer=None):
+        return True
+
+    def crashes(answer=None):
+        raise ValueError("answer must be a number")
+
+    def mute(answer=None):
+        return False
+
+    def explains(answer=None):
+        print("Not yet: give a number; got 'abc'")
+        return False
+
+    for fn, expected in ((accepts, "silent"), (crashes, "obscure"), (mute, "obscure"), (explains, "clear")):
+        target = Target(f"course_utils.exercises.demo.check_{fn.__name__}", "course_utils.exercises.demo", fn)
+        status, value, out = _call_with_limit(lambda: fn(answer="abc"), 0.5)
+        assert _classify(target, "answer", status, value, out)[0] == expected, fn.__name__

@@ -54,6 +54,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if route == "slow":
             time.sleep(3)
         body = self.files[name]
+        if route == "trickle":                 # every read succeeds in time, but it never ends soon
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                for start in range(0, len(body), 64):
+                    self.wfile.write(body[start : start + 64])
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return
         self.send_response(200)
         if route != "nolength":
             self.send_header("Content-Length", str(len(body)))
@@ -154,6 +166,15 @@ def test_timeout(server, tmp_path):
     with pytest.raises(DownloadError, match=r"no answer within 0.5 s.*larger timeout="):
         download_movielens(NAME, dest=tmp_path, url=url, sha256=digest, timeout=0.5)
     assert leftovers(tmp_path) == []
+
+
+def test_a_trickling_download_still_ends(server, tmp_path, monkeypatch):
+    monkeypatch.setattr(movielens, "DOWNLOAD_DEADLINE_TIMEOUTS", 2)
+    url, digest = serve(server, good_archive(), route="trickle")
+    start = time.monotonic()
+    with pytest.raises(DownloadError, match=r"still unfinished after 1 s .*stalling"):
+        download_movielens(NAME, dest=tmp_path, url=url, sha256=digest, timeout=0.5)
+    assert time.monotonic() - start < 20 and leftovers(tmp_path) == []
 
 
 def test_no_connection(tmp_path):
