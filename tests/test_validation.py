@@ -152,3 +152,8 @@ def test_check_same_length():
         check_same_length(a=[1, 2], b=[1, 2, 3])
     with pytest.raises(TypeError, match="b must be a sequence"):
         check_same_length(a=[1], b=3)
+
+
+def test_all_finite_wants_an_array():
+    with pytest.raises(TypeError, match="arr must be a NumPy array"):
+        all_finite([1.0])
