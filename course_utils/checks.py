@@ -102,10 +102,11 @@ def _scalar(name: str, value) -> float:
 
 def check_between(name: str, value, low: float, high: float) -> float:
     """Assert ``low <= value <= high`` for a scalar; prints the value and the range.
-    A NaN or inf value fails; ``low`` and ``high`` must be finite with ``low <= high``."""
+    A NaN or inf value fails; ``low`` and ``high`` may be infinite (a one-sided range) but not
+    NaN, and ``low <= high``."""
     check_text("name", name)
-    low = check_number("low", low, hint="the lower end of the expected range")
-    high = check_number("high", high, hint="the upper end of the expected range")
+    low = check_number("low", low, finite=False, hint="the lower end of the expected range (-inf for none)")
+    high = check_number("high", high, finite=False, hint="the upper end of the expected range (inf for none)")
     if low > high:
         raise ValueError(f"low must be <= high (got low={low:g}, high={high:g}): swap them")
     v = _scalar("value", value)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .validation import (check_array, check_count, check_fraction, check_ids, check_instance, check_nonnegative,
-                         check_pair, check_seed, check_text)
+                         check_number, check_pair, check_seed, check_text)
 
 
 def _index_array(name: str, value) -> np.ndarray:
@@ -215,6 +215,25 @@ class SyntheticRatings:
     noise_std: float
     genres: tuple = GENRES
     item_genre: np.ndarray = field(default=None)  # (n_items,) index into genres
+
+    def __post_init__(self):
+        check_instance("data", self.data, Ratings, what="a Ratings object")
+        n_users, n_items = self.data.n_users, self.data.n_items
+        self.user_factors = check_array("user_factors", self.user_factors, ndim=2)
+        k = self.user_factors.shape[1]
+        self.user_factors = check_array("user_factors", self.user_factors, shape=(n_users, k))
+        self.item_factors = check_array("item_factors", self.item_factors, shape=(n_items, k),
+                                        hint="one row of k factors per item, k as in user_factors")
+        self.user_bias = check_array("user_bias", self.user_bias, shape=(n_users,))
+        self.item_bias = check_array("item_bias", self.item_bias, shape=(n_items,))
+        self.mu = check_number("mu", self.mu, hint="the global mean rating")
+        self.noise_std = check_nonnegative("noise_std", self.noise_std)
+        if not isinstance(self.genres, (tuple, list)) or not all(isinstance(g, str) for g in self.genres):
+            raise TypeError(f"genres must be a tuple of genre names (got {self.genres!r:.60})")
+        if self.item_genre is not None:
+            self.item_genre = check_ids("item_genre", self.item_genre, len(self.genres), what="genre")
+            if self.item_genre.shape != (n_items,):
+                raise ValueError(f"item_genre must hold one genre index per item ({n_items}); got {self.item_genre.size}")
 
     def planted_scores(self, users, items) -> np.ndarray:
         """The planted model's prediction for (user, item) pairs, clipped to the rating scale."""

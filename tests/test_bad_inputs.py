@@ -290,7 +290,8 @@ GOOD = {
     "ratings.Ratings.density": lambda: dict(),
     "ratings.split_ratings": lambda: dict(data=_tiny_ratings(), test_fraction=0.25, seed=0),
     "ratings.cold_start_report": lambda: dict(train=_tiny_ratings(), test=_tiny_ratings().subset([0, 1])),
-    "ratings.SyntheticRatings": None,       # a plain record built by synthetic_ratings; its fields are checked there
+    "ratings.SyntheticRatings": lambda: {name: getattr(_synthetic(), name) for name in (
+        "data", "user_factors", "item_factors", "user_bias", "item_bias", "mu", "noise_std", "genres", "item_genre")},
     "ratings.SyntheticRatings.planted_scores": lambda: dict(users=[0, 1], items=[2, 3]),
     "ratings.synthetic_ratings": lambda: dict(n_users=12, n_items=15, n_ratings=60, noise_std=0.7, min_per_user=4, seed=0),
     "neighbors.user_cosine_matrix": lambda: dict(train=_tiny_ratings(), min_common=2),
@@ -549,6 +550,11 @@ OVERRIDES = {
     ("ratings.Ratings.from_ids", "ratings"): "array",
     ("ratings.Ratings.subset", "index"): "subset_index",
     ("ratings.SyntheticRatings.planted_scores", "users"): "ids",
+    ("ratings.SyntheticRatings", "data"): "ratings",
+    ("ratings.SyntheticRatings", "genres"): "list_opt",
+    ("ratings.SyntheticRatings", "item_genre"): "ids",
+    ("ratings.SyntheticRatings", "user_factors"): "array", ("ratings.SyntheticRatings", "item_factors"): "array",
+    ("ratings.SyntheticRatings", "user_bias"): "array", ("ratings.SyntheticRatings", "item_bias"): "array",
     ("movielens.download_movielens", "name"): "dataset",
     ("movielens.download_movielens", "url"): "url",
     ("movielens.download_movielens", "sha256"): "sha256",
@@ -911,6 +917,10 @@ def results(tmp_path_factory):
     env = {k: os.environ.get(k) for k in ("PYTHONHASHSEED", "COURSE_THREADS", "MOVIELENS_DIR")}
     socket.socket.connect = local_only
     os.chdir(work)
+    from course_utils import movielens
+
+    real_data_dir = movielens.DATA_DIR
+    movielens.DATA_DIR = work / "default-data-dir"      # a call that falls back to data/ must not touch the repository
     server = _start_server(work / "served")
     all_cases, targets = [], discover()
     only = [m.strip() for m in os.environ.get("BAD_INPUTS_ONLY", "").split(",") if m.strip()]
@@ -925,6 +935,7 @@ def results(tmp_path_factory):
         server.shutdown()
         server.server_close()
         socket.socket.connect = real_connect
+        movielens.DATA_DIR = real_data_dir
         os.chdir(old_cwd)
         torch.set_num_threads(threads)
         for k, v in env.items():

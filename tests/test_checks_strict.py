@@ -59,7 +59,8 @@ def test_check_between_refuses_bad_ranges_and_arrays():
     with pytest.raises(ValueError, match="low must be <= high"):
         check_between("x", 1.0, 2.0, 0.0)
     with pytest.raises(ValueError, match="high must be a finite number"):
-        check_between("x", 1.0, 0.0, math.inf)
+        check_between("x", 1.0, 0.0, math.nan)
+    assert check_between("one-sided", 5.0, 1e-2, math.inf) == 5.0
     with pytest.raises(TypeError, match="value must be one number"):
         check_between("x", [1.0, 2.0], 0.0, 3.0)
     with pytest.raises(AssertionError, match="outside"):

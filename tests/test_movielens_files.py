@@ -234,3 +234,10 @@ def test_real_ml_latest_small_loads_cleanly():
     raw = pd.read_csv(_real_data_dir() / "ratings.csv")
     assert len(d) == len(raw) and d.n_users == raw["userId"].nunique() and d.n_items == raw["movieId"].nunique()
     assert d.scale == (0.5, 5.0) and all(isinstance(t, str) for t in d.item_titles)
+
+
+@pytest.mark.parametrize("which", ["u.data", "u.item"])
+def test_empty_ml100k_files(tmp_path, which):
+    folder = ml100k(tmp_path, data=b"" if which == "u.data" else U_DATA, items=b"" if which == "u.item" else U_ITEM)
+    err = error_of(folder)
+    assert err.path.name == which and ("empty" in str(err) or "lists no movies" in str(err))
