@@ -528,8 +528,8 @@ OVERRIDES = {
     ("checks.check_close", "expected"): "checked",
     ("checks.check_between", "value"): "checked",
     ("checks.check_true", "condition"): "condition",
-    ("checks.check_between", "low"): "real",
-    ("checks.check_between", "high"): "real",
+    ("checks.check_between", "low"): "bound",       # -inf / inf are allowed: a one-sided range
+    ("checks.check_between", "high"): "bound",
     ("finite_diff.derivative", "x"): "array_any",
     ("finite_diff.relative_error", "a"): "array_any",
     ("finite_diff.relative_error", "b"): "array_any",
@@ -661,6 +661,7 @@ BAD_VALUES.update({
     "sha256": [3, "abc", "z" * 64],
     "list_of_text": [3, "abc"],
     "real_opt": [NAN, "1.0"],
+    "bound": [NAN, "1.0", None, True, 1j, [1.0, 2.0]],
     "int_any": [2.5, "3"],
     "ndarray": [None, "abc", [1.0]],
     "threads": ["many", -1, 0, 2.5, True],
