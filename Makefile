@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python tools/bench.py
 	$(BIN)/python tools/bench_mf.py
 	$(BIN)/python tools/bench_widgets.py
+	$(BIN)/python tools/bench_loader.py
 
 # Remove outputs and execution counts from every notebook before committing.
 strip: $(STAMP)

@@ -37,6 +37,9 @@ def environment_report(verbose: bool = True) -> dict:
     """
     from .repro import pick_device
     from .threads import ENV_VAR, thread_policy_report
+    from .validation import check_bool
+
+    verbose = check_bool("verbose", verbose, hint="verbose=False returns the facts without printing them")
 
     facts = {
         "python": platform.python_version(),
