@@ -118,7 +118,8 @@ def page_problems(page, label: str) -> list[str]:
 @lru_cache(maxsize=None)
 def _ids(path: Path) -> frozenset[str]:
     text = path.read_text(encoding="utf-8", errors="replace")
-    return frozenset(html.unescape(i) for i in re.findall(r"""\bid=["']([^"']+)["']""", text))
+    found = re.findall(r"""\bid="([^"]*)"|\bid='([^']*)'""", text)
+    return frozenset(html.unescape(double or single) for double, single in found)
 
 
 def unresolved_links(urls: list[str], server_url: str, build: Path, label: str) -> list[str]:
@@ -134,7 +135,7 @@ def unresolved_links(urls: list[str], server_url: str, build: Path, label: str) 
         if not path.is_file():
             problems.append(f"{label}: broken link {url}")
             continue
-        fragment = unquote(parsed.fragment)
-        if fragment and path.suffix == ".html" and fragment not in _ids(path) and not fragment.startswith("/"):
+        fragment = parsed.fragment       # browsers match an id as written, then percent-decoded
+        if fragment and not fragment.startswith("/") and path.suffix == ".html" and not {fragment, unquote(fragment)} & _ids(path):
             problems.append(f"{label}: link to a missing anchor {url}")
     return problems

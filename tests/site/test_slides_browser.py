@@ -34,7 +34,7 @@ def test_deck_works_offline_and_advances(notebook, built_site, server_url, offli
     if notebook.name.startswith("01"):
         page.screenshot(path=str(SCREENSHOTS / "slide-01-section.png"))
 
-    text = page.evaluate("() => document.querySelector('.reveal .slides').innerText")
+    text = page.evaluate("() => document.querySelector('.reveal .slides').textContent")
     assert "PASS" in text, "check lines (executed outputs) are missing from the deck"
     assert not WIDGET_TEXT.search(text), f"widget text in the deck: {WIDGET_TEXT.search(text).group(0)}"
     pictures = page.locator("figure.course-playground-static")
