@@ -60,6 +60,9 @@ add_module_names = False
 # A local copy of MathJax 3 (docs/vendor, installed from npm by `make site`) is copied into
 # _static/mathjax by course_site; Sphinx's default would load MathJax from a CDN.
 mathjax_path = "mathjax/tex-chtml.js"
+# Some lessons write h^\* (escaping the star from Markdown); LaTeX's \* is a discretionary
+# times sign that MathJax does not know (it shows a red "\*"). Read it as the star meant.
+mathjax3_config = {"tex": {"macros": {"*": "\\ast"}}}
 
 # ---------------------------------------------------------------- theme
 html_theme = "sphinx_book_theme"

@@ -82,7 +82,9 @@ RAW_MATH = r"""() => {
   return bad;
 }"""
 
-MATH_ERRORS = "() => Array.from(document.querySelectorAll('mjx-merror')).map(e => e.textContent.slice(0, 120))"
+# MathJax errors, and undefined macros (MathJax shows those in red instead of failing).
+MATH_ERRORS = """() => Array.from(document.querySelectorAll('mjx-merror, mjx-container [style*="color: red"], mjx-container [style*="color:red"]'))
+  .map(e => (e.textContent + ' in: ' + (e.closest('p, li, td, dd, div') || e).textContent).slice(0, 160))"""
 
 LINKS = "() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)"
 
