@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import pkgutil
 import re
 import shutil
@@ -284,8 +285,29 @@ def _add_links(app, doctree) -> None:
         _link_api_names(app, doctree, docname)
 
 
+API_STAMP = DOCS / "api" / ".package-signature"
+
+
+def package_signature() -> str:
+    """Changes whenever a file of course_utils changes (name, size or modification time)."""
+    package = ROOT / "course_utils"
+    return ";".join(f"{p.relative_to(package)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+                    for p in sorted(package.rglob("*.py")))
+
+
 def _collect_api_names(app) -> None:
+    """Names to link, cached beside the doctrees: importing every module (torch included)
+    would otherwise cost a few seconds on every rebuild, even after a one-word prose edit."""
+    cache = Path(app.doctreedir) / "course_api_names.json"
+    signature = package_signature()
+    if cache.is_file():
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        if stored.get("signature") == signature:
+            app.env.course_api_names = stored["names"]
+            return
     app.env.course_api_names = api_names()
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({"signature": signature, "names": app.env.course_api_names}), encoding="utf-8")
 
 
 # ---------------------------------------------------------------- docstrings
@@ -326,6 +348,27 @@ def _copy_mathjax(app, exception) -> None:
     stamp.write_text(str((MATHJAX_SOURCE / "tex-chtml.js").stat().st_mtime))
 
 
+def _generate_api_stubs(app) -> None:
+    """The autosummary stubs of docs/api/, regenerated only when course_utils changed.
+
+    Sphinx's own ``autosummary_generate`` imports every module (torch included) on every
+    build, even after a one-word prose edit; conf.py turns it off and this does the same work
+    only when the package's files changed since the stubs were written.
+    """
+    if API_STAMP.is_file() and API_STAMP.read_text(encoding="utf-8") == package_signature():
+        return
+    from sphinx.ext.autosummary.generate import generate_autosummary_docs
+
+    generate_autosummary_docs([str(DOCS / "api.md")], suffix=".rst", base_path=app.srcdir, app=app,
+                              overwrite=True, encoding="utf-8")
+
+
+def _stamp_api_pages(app, exception) -> None:
+    """Remember which package the API stubs were generated from."""
+    if exception is None and API_STAMP.parent.is_dir():
+        API_STAMP.write_text(package_signature(), encoding="utf-8")
+
+
 def _check_mathjax(app) -> None:
     if app.builder.format == "html" and not (MATHJAX_SOURCE / "tex-chtml.js").is_file():
         raise RuntimeError(f"MathJax is not installed in {MATHJAX_SOURCE}; run `make site` "
@@ -340,7 +383,9 @@ def setup(app):
     app.add_directive("notebook-time", NotebookTime)
     app.connect("builder-inited", _check_mathjax)
     app.connect("builder-inited", _collect_api_names)
+    app.connect("builder-inited", _generate_api_stubs)
     app.connect("doctree-read", _add_links)
     app.connect("autodoc-process-docstring", _escape_absolute_values)
     app.connect("build-finished", _copy_mathjax)
+    app.connect("build-finished", _stamp_api_pages)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
