@@ -11,7 +11,7 @@ PORT   ?= 8888
 # JupyterLab refuses to start as root (common in containers and CI) without this flag.
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test bench setup strip clean
+.PHONY: lab test bench setup strip clean site slides
 
 setup: $(STAMP)
 
@@ -44,5 +44,36 @@ bench: $(STAMP)
 strip: $(STAMP)
 	$(BIN)/python tools/strip_notebooks.py notebooks
 
+# The course site and the slide decks (teaching; see README "Teaching with this course").
+# MathJax and reveal.js come from npm into docs/vendor (once), so neither the build nor the
+# pages need a network afterwards. Notebook outputs are cached in build/jupyter_cache.
+VENDOR := docs/vendor/node_modules/.installed
+
+$(VENDOR): docs/vendor/package.json docs/vendor/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make site / make slides need npm (Node.js) once, to install MathJax and reveal.js into docs/vendor: apt-get install npm (Debian/Ubuntu) or brew install node (macOS)"; exit 1; }
+	cd docs/vendor && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Notebooks are executed once (cached in build/jupyter_cache); a cell error fails the build.
+# Both targets rebuild only when a source changed. Output: build/site/html/index.html
+SITE_SOURCES := README.md $(wildcard notebooks/*.ipynb docs/*.md docs/*.py docs/_ext/*.py docs/_static/* docs/_templates/autosummary/*) $(shell find course_utils -name '*.py')
+SITE_STAMP   := build/site/html/.built
+SLIDES_STAMP := build/slides/.built
+
+site: $(SITE_STAMP)
+	@echo "Site: build/site/html/index.html"
+
+$(SITE_STAMP): $(STAMP) $(VENDOR) $(SITE_SOURCES)
+	$(BIN)/python -m sphinx -b html -q docs build/site/html
+	@touch $@
+
+# One reveal.js deck per notebook, from the same cached outputs. Output: build/slides/*.slides.html
+slides: $(SLIDES_STAMP)
+	@echo "Slides: build/slides/*.slides.html"
+
+$(SLIDES_STAMP): $(STAMP) $(VENDOR) tools/build_slides.py $(wildcard notebooks/*.ipynb docs/slides_template/*/*) $(shell find course_utils -name '*.py')
+	$(BIN)/python tools/build_slides.py
+	@touch $@
+
 clean:
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) build .pytest_cache docs/api docs/vendor/node_modules

@@ -20,11 +20,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from ..presenter import figure_scale
+
 
 class LiveFigure:
     """Own a ``Figure`` (not a pyplot one, so it is never displayed twice) and its Image widget."""
 
     def __init__(self, ncols: int = 1, figsize=(8.0, 3.6), dpi: int = 90):
+        dpi = dpi * figure_scale()  # presenter mode (course_utils.presenter) draws playgrounds larger
         self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         self.canvas = FigureCanvasAgg(self.figure)
         self.axes = [self.figure.add_subplot(1, ncols, i + 1) for i in range(ncols)]
