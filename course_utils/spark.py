@@ -256,9 +256,10 @@ def ratings_frame(spark, users, items, ratings, folder=None, name: str = "rating
     folder = Path(folder) if folder is not None else default_folder()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.csv"
-    table = np.empty(len(users), dtype=[("u", np.int64), ("i", np.int64), ("r", np.float64)])
-    table["u"], table["i"], table["r"] = users, items, ratings
-    np.savetxt(path, table, fmt=["%d", "%d", "%.17g"], delimiter=",")
+    with open(path, "w") as out:                 # 9 significant digits: all that Spark's float32 ratings keep
+        for start in range(0, len(users), 1_000_000):
+            chunk = slice(start, start + 1_000_000)
+            out.writelines(f"{u},{i},{r:.9g}\n" for u, i, r in zip(users[chunk].tolist(), items[chunk].tolist(), ratings[chunk].tolist()))
     frame = spark.read.csv(str(path), schema="user INT, item INT, rating FLOAT").cache()
     frame.count()  # read the file once, now
     return frame
