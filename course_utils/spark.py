@@ -37,7 +37,7 @@ from .validation import check_array, check_count, check_nonnegative, check_numbe
 INSTALL_COMMAND = '.venv/bin/pip install -e ".[scale]"'
 MIN_JAVA = 17
 REQUIRE_ENV_VAR = "COURSE_REQUIRE_SPARK"
-JAVA_INSTALL_HINT = "install Java 17 or newer (Debian/Ubuntu: apt-get install openjdk-17-jre-headless) or set JAVA_HOME"
+JAVA_INSTALL_HINT = "install Java 17 or newer (Debian/Ubuntu: apt-get install openjdk-17-jre-headless) or point JAVA_HOME at one"
 
 
 # ----------------------------------------------------------------------------- what is installed
@@ -89,12 +89,12 @@ def spark_environment() -> dict:
     java = java_version()
     reasons = []
     if pyspark is None:
-        reasons.append(f"PySpark is not installed (run `{INSTALL_COMMAND}` from the course folder)")
+        reasons.append(f"PySpark is not installed: run `{INSTALL_COMMAND}` in the course folder")
     major = _major(java)
     if java is None:
-        reasons.append(f"no Java found ({JAVA_INSTALL_HINT})")
+        reasons.append(f"no Java found: {JAVA_INSTALL_HINT}")
     elif major is None or major < MIN_JAVA:
-        reasons.append(f"Java {java} is too old for Spark 4, which needs {MIN_JAVA}+ ({JAVA_INSTALL_HINT})")
+        reasons.append(f"Java {java} is too old (Spark 4 needs Java {MIN_JAVA}+): {JAVA_INSTALL_HINT}")
     return {"pyspark": pyspark, "java": java, "ready": not reasons, "reason": "; ".join(reasons)}
 
 
@@ -102,7 +102,7 @@ def spark_summary() -> str:
     """One line for the environment report: versions, or what is missing."""
     env = spark_environment()
     found = f"PySpark {env['pyspark'] or 'not installed'}, Java {env['java'] or 'not found'}"
-    return found + ("" if env["ready"] else f" (notebook 08 skips its Spark cells: {env['reason']})")
+    return found + ("" if env["ready"] else f"; notebook 08 skips its Spark cells ({env['reason']})")
 
 
 def spark_available(verbose: bool = True) -> bool:
