@@ -8,7 +8,8 @@ session is asked for, so the rest of the course never pays for it.
 - ``spark_available()``: the notebook's gate; prints one line naming the install command
   when Spark cannot run (and fails instead when ``$COURSE_REQUIRE_SPARK=1``, as in CI).
 - ``local_spark_session()``: ``local[cores]`` on 127.0.0.1 only, UI off, every temporary,
-  warehouse and checkpoint file inside one git-ignored folder, the JVM's log in a file there.
+  warehouse and checkpoint file inside one git-ignored folder, the JVM's log in a file there;
+  ``stop_spark()`` stops it and ends its Java process.
 - ``spark_objective``: the weighted-lambda loss Spark's ALS minimizes, for any ``FactorModel``.
 - ``ratings_frame``: a ``Ratings`` set as a Spark DataFrame ``(user, item, rating)``.
 - ``factors_to_numpy`` / ``factor_model_from_spark``: Spark's factors back as NumPy
@@ -134,6 +135,8 @@ def spark_objective(model, data, reg_param: float) -> float:
     course's ``ALS(..., weighted=True)`` minimizes too (with ``lam = reg_param``).
     """
     reg_param = check_nonnegative("reg_param", reg_param)
+    if not hasattr(model, "predict") or not hasattr(data, "ratings"):
+        raise TypeError(f"spark_objective needs a FactorModel and a Ratings set (got {type(model).__name__}, {type(data).__name__})")
     err = data.ratings - model.predict(data.users, data.items)
     n_user = np.bincount(data.users, minlength=data.n_users)
     n_item = np.bincount(data.items, minlength=data.n_items)
@@ -237,12 +240,40 @@ def local_spark_session(cores: int = 2, folder=None, driver_memory: str = "1g", 
     return spark, time.perf_counter() - start
 
 
+def stop_spark(spark, timeout: float = 60.0) -> int | None:
+    """Stop the session and end its Java process (``SparkSession.stop`` alone leaves the JVM
+    running, holding its memory, until Python exits). Returns the JVM's exit code, or None if
+    there was no Java process. A later ``local_spark_session`` starts a fresh one."""
+    timeout = check_nonnegative("timeout", timeout)
+    from pyspark import SparkContext
+
+    spark.stop()
+    gateway = SparkContext._gateway
+    if gateway is None:
+        return None
+    process = getattr(gateway, "proc", None)
+    with contextlib.suppress(Exception):
+        gateway.shutdown()
+    SparkContext._gateway, SparkContext._jvm = None, None
+    if process is None:
+        return None
+    with contextlib.suppress(Exception):
+        process.stdin.close()            # Spark's Python gateway exits when its stdin closes
+    try:
+        return process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.terminate()
+        return process.wait(10)
+
+
 # ----------------------------------------------------------------------------- data both ways
 def ratings_frame(spark, users, items, ratings, folder=None, name: str = "ratings"):
     """Ratings as a cached Spark DataFrame with columns ``user``, ``item`` (int) and
     ``rating`` (float), by way of a CSV file in ``folder`` (default ``default_folder()``):
     the way a cluster gets data too (Spark reads files; the driver never holds the ratings).
-    ``users``, ``items``: 0-based whole numbers; ``ratings``: numbers; all of one length."""
+    ``users``, ``items``: 0-based whole numbers; ``ratings``: numbers; all of one length.
+    The file is ``folder/<name>.csv``: a later frame of the same name overwrites it, so give
+    frames that are in use at the same time different names (Spark may reread the file)."""
     from .validation import check_same_length
 
     users = check_array("users", users, ndim=1, dtype=np.int64)

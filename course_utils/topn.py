@@ -27,6 +27,9 @@ def top_n_items(model, n: int = 10, users=None, exclude=None, batch_size: int = 
     Returns ``(items, scores)``, both of shape ``(len(users), n)``, best first; a user with
     fewer than ``n`` items left after ``exclude`` gets excluded items at the end, score -inf.
     """
+    if not all(hasattr(model, name) for name in ("user_factors", "item_factors", "user_bias", "item_bias", "mu")):
+        raise TypeError(f"model must be a FactorModel (factors, biases and mu; got {type(model).__name__}); "
+                        "for a Spark ALSModel use course_utils.spark.factor_model_from_spark")
     n_users, n_items = model.user_factors.shape[0], model.item_factors.shape[0]
     n = check_count("n", n, maximum=n_items, hint=f"the model has {n_items} items")
     batch_size = check_count("batch_size", batch_size)

@@ -149,4 +149,5 @@ def test_local_session_round_trip(tmp_path):
         course, _ = ALS(swapped, 3, lam=0.1, weighted=True, lam_bias=1e12).fit(5, model=begin)
         assert np.allclose(course.item_factors, model.user_factors, atol=1e-4)
     finally:
-        spark.stop()
+        process = __import__("pyspark").SparkContext._gateway.proc
+        assert spark_mod.stop_spark(spark) == 0 and process.poll() is not None     # the JVM is gone, not just the session

@@ -71,6 +71,11 @@ def test_bad_input_is_refused_with_a_clear_message(kwargs, message):
         top_n_items(random_model(), **{"n": 3, **kwargs})
 
 
+def test_a_model_that_is_not_a_factor_model_is_refused():
+    with pytest.raises(TypeError, match="factor_model_from_spark"):
+        top_n_items(object(), 3)
+
+
 def test_exclude_must_be_indexed_like_the_model():
     other = Ratings(np.array([0]), np.array([0]), np.array([3.0]), 5, 5)
     with pytest.raises(ValueError, match="indexed like"):
