@@ -10,6 +10,8 @@ from .feedback import call_learner, correct, not_yet
 
 def _as_numpy(value, name: str):
     try:
+        if isinstance(value, torch.Tensor):
+            value = value.detach().cpu().numpy()
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         return None, f"{name} must be an array of numbers; got {type(value).__name__}"
@@ -37,6 +39,8 @@ def check_relu_backward(relu_backward) -> bool:
         return not_yet("the mask is inverted: the ReLU passes gradient where Z > 0")
     if np.allclose(dZ, np.maximum(dA, 0)):
         return not_yet("you applied the ReLU to dA; the mask must come from Z, the forward input")
+    if np.allclose(dZ, dA * (Z >= 0)) or np.allclose(dZ, dA):
+        return not_yet("the gradient must be 0 wherever Z < 0: multiply dA by the mask (Z > 0)")
     return not_yet("compare with dA * (Z > 0), elementwise")
 
 
@@ -47,8 +51,8 @@ def check_linear_backward(linear_backward) -> bool:
     ok, result = call_learner(linear_backward, dY, X, W)
     if not ok:
         return not_yet(result)
-    if not (isinstance(result, tuple) and len(result) == 2):
-        return not_yet("return a pair (dX, dW)")
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        return not_yet("return a pair (dX, dW), e.g. `return dX, dW`")
     (dX, p1), (dW, p2) = _as_numpy(result[0], "dX"), _as_numpy(result[1], "dW")
     if p1 or p2:
         return not_yet(p1 or p2)

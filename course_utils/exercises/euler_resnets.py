@@ -29,7 +29,8 @@ def check_midpoint_step(midpoint_step) -> bool:
             if not ok:
                 return not_yet(h)
             if not isinstance(h, torch.Tensor) or h.shape != h0.shape:
-                return not_yet(f"return the new state, a tensor shaped like h {tuple(h0.shape)}")
+                got = f"a tensor of shape {tuple(h.shape)}" if isinstance(h, torch.Tensor) else type(h).__name__
+                return not_yet(f"return the new state, a torch tensor shaped like h {tuple(h0.shape)}; got {got}")
             t += dt
         errors.append((h - exact).norm().item())
     if not all(math.isfinite(e) for e in errors) or max(errors) > 1.0:
@@ -47,9 +48,11 @@ def check_largest_stable_step(lam, dt) -> bool:
     ok, dt = read_number(dt)
     if not ok:
         return not_yet(dt)
-    lam = float(lam)
+    ok, lam = read_number(lam)
+    if not ok:
+        return not_yet(f"lam: {lam}")
     if not (lam > 0 and dt > 0):
-        return not_yet("lam and dt must both be positive")
+        return not_yet(f"λ and Δt must both be positive; got λ = {lam:g}, Δt = {dt:g}")
     if math.isclose(dt, 2 / lam, rel_tol=0.02):
         return correct(f"Δt = 2/λ = {2 / lam:.4g}: there |1 − λΔt| = 1, the edge between decay and growth")
     if math.isclose(dt, 1 / lam, rel_tol=0.02):

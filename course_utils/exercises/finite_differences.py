@@ -44,7 +44,11 @@ def check_five_point_stencil(five_point) -> bool:
         ok, got = call_learner(five_point, np.sin, 1.0, float(h))
         if not ok:
             return not_yet(got)
-        errors.append(abs(float(got) - math.cos(1.0)))
+        try:
+            got = float(got)
+        except (TypeError, ValueError):
+            return not_yet(f"return one number, the derivative estimate; got {type(got).__name__}")
+        errors.append(abs(got - math.cos(1.0)))
     errors = np.array(errors)
     if not np.all(np.isfinite(errors)):
         return not_yet("your stencil returned NaN or inf")
@@ -97,8 +101,10 @@ def check_wrong_coordinate(index) -> bool:
         return not_yet("this exercise is not attempted yet: put your answer in place of the ...")
     if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
         return not_yet(f"give one whole-number index (0-based); got {index!r}")
+    if not 0 <= index <= 3:
+        return not_yet(f"the gradient has 4 coordinates, numbered 0 to 3 (0-based); got {index}")
     if index == 2:
         return correct("coordinate 2: the product rule lost its minus sign (d/dx cos x = -sin x)")
     if index == 3:
-        return not_yet("that is a 1-based answer? Python counts from 0")
+        return not_yet("coordinate 3 agrees with finite differences; is that a 1-based answer? Python counts from 0")
     return not_yet(f"coordinate {index} agrees with finite differences; compare each coordinate's relative error")

@@ -22,9 +22,13 @@ def check_broadcast_answers(answers) -> bool:
         report = explain_broadcast(a, b)
         if answer is not None:
             try:
-                answer = tuple(int(x) for x in answer)
+                shape = tuple(int(x) for x in answer)
+                whole = all(x == s for x, s in zip(answer, shape))
             except (TypeError, ValueError):
-                return not_yet(f"each answer must be a tuple like (5, 3) or None; got {answer!r}")
+                shape, whole = None, False
+            if not whole:
+                return not_yet(f"each answer must be a tuple of whole numbers like (5, 3), or None; got {answer!r}")
+            answer = shape
         if answer != report.result:
             wrong.append(str(report))
     if not wrong:
@@ -39,7 +43,10 @@ def check_embedding_backward(embedding_backward) -> bool:
     ok, dW = call_learner(embedding_backward, indices, upstream, 5)
     if not ok:
         return not_yet(dW)
-    dW = np.asarray(dW, dtype=np.float64)
+    try:
+        dW = np.asarray(dW.detach().cpu().numpy() if isinstance(dW, torch.Tensor) else dW, dtype=np.float64)
+    except (TypeError, ValueError):
+        return not_yet(f"return dW as an array of numbers of shape (V, d); got {type(dW).__name__}")
     W = torch.zeros(5, 3, dtype=torch.float64, requires_grad=True)
     W[torch.tensor(indices)].backward(torch.tensor(upstream))
     expected = W.grad.numpy()
@@ -51,4 +58,6 @@ def check_embedding_backward(embedding_backward) -> bool:
     overwritten[indices] = upstream
     if np.allclose(dW, overwritten):
         return not_yet("row 3 is looked up twice, so its gradient is the *sum* of both upstream rows: use np.add.at, not assignment")
+    if np.allclose(dW, upstream.sum(axis=0)[None, :].repeat(5, axis=0)):
+        return not_yet("every row got the summed gradient; only the rows that were looked up get gradient, the others stay 0")
     return not_yet("compare with: dW = zeros(V, d); add each upstream row to row indices[k]")
