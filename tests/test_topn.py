@@ -80,3 +80,17 @@ def test_exclude_must_be_indexed_like_the_model():
     other = Ratings(np.array([0]), np.array([0]), np.array([3.0]), 5, 5)
     with pytest.raises(ValueError, match="indexed like"):
         top_n_items(random_model(), 3, exclude=other)
+
+
+def test_batched_top_n_agrees_with_the_dense_ranking_lists_of_notebook_07():
+    """course_utils.ranking.top_k_items ranks a dense score matrix (excluding rated items);
+    the batched scorer must give the same lists without ever holding that matrix."""
+    from course_utils.ranking import score_matrix, top_k_items
+
+    model = random_model(seed=3)
+    rng = np.random.default_rng(1)
+    pairs = np.unique(rng.integers(0, [37, 29], size=(250, 2)), axis=0)
+    train = Ratings(pairs[:, 0], pairs[:, 1], np.full(len(pairs), 4.0), 37, 29)
+    dense = top_k_items(score_matrix(model, 37, 29), train, k=6)
+    batched, _ = top_n_items(model, 6, exclude=train, batch_size=8)
+    assert np.array_equal(dense, batched)
