@@ -33,12 +33,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # Speed is measured here, never in tests: notebooks (seconds, peak memory), then
-# matrix factorization (notebook 05) and the optimizer playground's latency (notebook 06).
+# matrix factorization (notebook 05) and the optimizer playground's latency (notebook 06), then
+# the course's ALS against Spark's up to 10M ratings (notebook 08; skipped without the "scale" extra).
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py
 	$(BIN)/python tools/bench_mf.py
 	$(BIN)/python tools/bench_widgets.py
 	$(BIN)/python tools/bench_loader.py
+	$(BIN)/python tools/bench_spark.py
 
 # Remove outputs and execution counts from every notebook before committing.
 strip: $(STAMP)
