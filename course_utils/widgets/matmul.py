@@ -50,6 +50,7 @@ class MatmulExplorer(Playground):
             box = Rectangle((0, 0), 1, 1, fill=False, lw=3, ec="#d62728")
             ax.add_patch(box)
             self.boxes.append(box)
+        self.live.set_dynamic(self.boxes)     # only the three highlight boxes move: blit them
         for w in (self.i, self.j):
             w.observe(self.update, names="value")
         self.widget = widgets.VBox([widgets.HBox([self.i, self.j]), self.readout, self.live.image])

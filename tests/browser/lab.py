@@ -52,8 +52,20 @@ class Lab:
     process: subprocess.Popen
     log_path: Path
 
-    def notebook_url(self, name: str) -> str:
-        return f"{self.url}/lab/tree/{name}?reset&token={self.token}"
+    def notebook_url(self, path: str) -> str:
+        """``path``: relative to the repository root, e.g. ``notebooks/01_finite_differences.ipynb``."""
+        return f"{self.url}/lab/tree/{path}?reset&token={self.token}"
+
+    def api(self, method: str, endpoint: str):
+        request = urllib.request.Request(f"{self.url}/api/{endpoint}?token={self.token}", method=method)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def shut_down_kernels(self) -> None:
+        """End every kernel, so notebooks opened one after another do not pile up kernels."""
+        for session in self.api("GET", "sessions"):
+            self.api("DELETE", f"sessions/{session['id']}")
 
     def log_tail(self, n: int = 40) -> str:
         lines = self.log_path.read_text(errors="replace").splitlines()
@@ -61,10 +73,11 @@ class Lab:
 
 
 def start_lab(workdir: Path, start_timeout: float = 180.0) -> Lab:
-    """JupyterLab serving notebooks/ on a free port; raises RuntimeError with its log if it does not answer."""
+    """JupyterLab serving the repository on a free port (notebooks open from notebooks/, their
+    kernels start there, as with `make lab`); raises RuntimeError with its log if it does not answer."""
     port, token = free_port(), secrets.token_hex(16)
     bin_dir = Path(sys.executable).parent
-    argv = [str(bin_dir / "jupyter"), "lab", f"--notebook-dir={NOTEBOOK_DIR}", f"--port={port}", "--no-browser",
+    argv = [str(bin_dir / "jupyter"), "lab", f"--notebook-dir={ROOT}", f"--port={port}", "--no-browser",
             "--ip=127.0.0.1", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}"]
     if os.geteuid() == 0:
         argv.append("--allow-root")
@@ -76,6 +89,11 @@ def start_lab(workdir: Path, start_timeout: float = 180.0) -> Lab:
         "JUPYTERLAB_SETTINGS_DIR": str(workdir / "user-settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(workdir / "workspaces"),
     })
+    # Test-only user setting: attach every cell to the page (JupyterLab's default attaches cells
+    # as they scroll into view), so the test can read every prompt and output. Learners keep the default.
+    tracker = workdir / "user-settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True, exist_ok=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}))
     log_path = workdir / "jupyterlab.log"
     log = open(log_path, "w")
     process = subprocess.Popen(argv, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
