@@ -40,12 +40,15 @@ test: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser -n 0
 
-# Speed is measured here, never in tests: notebooks (seconds, peak memory), then
-# matrix factorization (notebook 05) and the optimizer playground's latency (notebook 06).
+# Speed is measured here, never in tests: notebooks (seconds, peak memory, slowest cell),
+# notebooks quiet vs one core busy, matrix factorization (notebook 05), each playground's
+# response in Python, then in real JupyterLab in Chromium (median and worst per playground).
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py
+	$(BIN)/python tools/bench_busy.py
 	$(BIN)/python tools/bench_mf.py
 	$(BIN)/python tools/bench_widgets.py
+	$(BIN)/python tools/bench_browser.py
 
 # Remove outputs and execution counts from every notebook before committing.
 strip: $(STAMP)

@@ -14,6 +14,7 @@ import threading
 import ipywidgets as widgets
 import numpy as np
 import torch
+from matplotlib.ticker import FormatStrFormatter
 
 from ..mf_torch import TORCH_OPTIMIZERS, DotProductBias, default_y_range, fit_gd
 from ..plotting import color_for
@@ -86,6 +87,9 @@ class TrainingPlayground(Playground):
         (self.train_line,) = ax.plot([], [], "o-", color=color_for("sgd"), label="train RMSE")
         (self.valid_line,) = ax.plot([], [], "s--", color=color_for("als"), label="validation RMSE")
         ax.set(xlabel="epoch", ylabel="RMSE", xlim=(0.5, epochs + 0.5), ylim=(0.4, 1.6), title="not trained yet")
+        # tick labels of one width whatever the range (RMSE stays below 10), so the layout fixed
+        # at the first draw keeps room for them and for the axis label
+        ax.yaxis.set_major_formatter(FormatStrFormatter("%.2f"))
         ax.legend(loc="upper right")
         self.live.refresh()
         self._stop = threading.Event()

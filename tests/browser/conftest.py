@@ -8,10 +8,8 @@ import json
 import pytest
 
 from chromium import launch_options, skip_reason
-from lab import ROOT, overrides_problem, start_lab, stop_lab
+from lab import RESULTS, overrides_problem, start_lab, stop_lab
 
-SCREENSHOTS = ROOT / "build" / "screenshots"
-RESULTS = ROOT / "build" / "browser"
 VIEWPORT = {"width": 1400, "height": 1000}
 DEVICE_SCALE_FACTOR = 2   # a high-DPI screen: a figure drawn at 1x would be upscaled (blurry) here
 

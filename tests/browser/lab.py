@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
 OVERRIDES = ROOT / "lab-settings" / "overrides.json"
+SCREENSHOTS = ROOT / "build" / "screenshots"   # git-ignored: every playground, before and after a control change
+RESULTS = ROOT / "build" / "browser"           # git-ignored: latency.json, read by `make bench`
 
 
 def installed_overrides() -> Path:

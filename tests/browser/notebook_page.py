@@ -50,6 +50,9 @@ MATH_JS = r"""() => {
   cells.forEach((cell, index) => {
     if (!cell.classList.contains('jp-MarkdownCell')) return;
     cell.querySelectorAll('mjx-merror').forEach(e => errors.push({index, error: e.getAttribute('data-mjx-error') || e.textContent}));
+    // an undefined macro (MathJax's noundefined extension) is drawn as red text, not as an merror
+    cell.querySelectorAll('mjx-assistive-mml mtext[mathcolor="red"]')
+        .forEach(e => errors.push({index, error: 'undefined macro ' + e.textContent}));
     const md = cell.querySelector('.jp-RenderedMarkdown');
     if (!md) return;
     const copy = md.cloneNode(true);

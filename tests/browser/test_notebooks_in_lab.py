@@ -19,9 +19,8 @@ import nbformat
 import pytest
 
 import course_utils.widgets as course_widgets
-from conftest import SCREENSHOTS
 from course_utils.widgets.base import Playground
-from lab import ROOT
+from lab import ROOT, SCREENSHOTS
 from notebook_page import (NOTEBOOK_LIMIT_S, cell_refs, error_outputs, inspect_playground, math_problems, open_notebook,
                            playground_elements, popups, run_all_and_wait, slider_changes, train_and_stop, unexecuted_cells)
 
@@ -38,7 +37,12 @@ TRAIN_PRESSES = int(os.environ.get("COURSE_TRAIN_PRESSES", "2"))
 # (helper C: notebook 01, helper D: notebook 06). Keyed by (notebook, cell id) with the
 # error text expected. The integrator empties this after merging their branches; an entry
 # whose error no longer occurs fails the test, so a stale entry cannot linger.
-KNOWN_MATH_ERRORS: dict[tuple[str, str], str] = {}
+KNOWN_MATH_ERRORS: dict[tuple[str, str], str] = {
+    ("01_finite_differences.ipynb", "cell-011"): "undefined macro \\*",   # $h^\*$
+    ("01_finite_differences.ipynb", "cell-039"): "undefined macro \\*",
+    ("01_finite_differences.ipynb", "cell-041"): "undefined macro \\*",
+    ("06_optimizers.ipynb", "cell-022"): "undefined macro \\*",           # $f^\*$
+}
 
 
 def expected_playgrounds(path) -> list[str]:
