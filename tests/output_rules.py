@@ -9,7 +9,9 @@ over a cell's source and outputs (nbformat output dicts, as nbval collects them)
   only the PASS lines of its checks. ``compare_gradients`` prints a table (a header and one
   row per gradient with its exact / close / max|diff| columns): in a check cell the table is
   allowed when every row says close = True, because the table is that check's PASS line.
-  Anything else (a stray print, a warning on stderr, a returned value) hides the checks.
+  A cell that breaks a check on purpose to show it failing (it catches ``AssertionError``)
+  may also show that check's FAIL line. Anything else (a stray print, a warning on stderr,
+  a value returned by the last line and shown as ``Out[n]``) hides the checks.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ WIDGET_TEXT = re.compile(r"^\s*(VBox|HBox|Box|GridBox|Tab|Accordion|Output|Image
                          r"description|options|index|style|max|min|format)=", re.M)
 CHECK_CALL = re.compile(r"\bcheck_(close|between|true)\s*\(")
 PASS_LINE = re.compile(r"^PASS  \S")
+FAIL_LINE = re.compile(r"^FAIL  \S")
+CATCHES_FAILURE = re.compile(r"\bexcept\s+(\(\s*)?AssertionError\b")
 GRADIENT_TABLE_CALL = re.compile(r"\bcompare_gradients\s*\(")
 GRADIENT_HEADER = re.compile(r"^gradient\s+exact\s+close\s+max\|diff\|")
 GRADIENT_ROW_CLOSE = re.compile(r"^\S+\s+(True|False)\s+True\s+[-+0-9.e]+\s*$")
@@ -75,10 +79,13 @@ def problems(source: str, outputs: list) -> list[str]:
             found.append(f"a widget printed as text: {WIDGET_TEXT.search(text).group(0)}...; display the widget itself")
     if CHECK_CALL.search(source):
         table_allowed = bool(GRADIENT_TABLE_CALL.search(source))
+        fail_allowed = bool(CATCHES_FAILURE.search(source))
         stray = []
         for kind, lines in parts:
             for line in lines:
                 if kind == "stdout" and (PASS_LINE.match(line) or not line.strip()):
+                    continue
+                if kind == "stdout" and fail_allowed and FAIL_LINE.match(line):
                     continue
                 if kind == "stdout" and table_allowed and (GRADIENT_HEADER.match(line) or GRADIENT_ROW_CLOSE.match(line)):
                     continue

@@ -66,3 +66,10 @@ def test_a_gradient_table_is_allowed_in_a_check_cell_only_when_every_row_is_clos
     failing = table.replace("b1           True   True", "b1           True  False")
     assert problems(source, [stdout(failing + "PASS  all close\n")])
     assert problems("check_true('x', True)", [stdout(table)]), "a table without compare_gradients in the cell is stray"
+
+
+def test_a_deliberately_broken_check_may_show_its_fail_line():
+    source = "try:\n    check_close('buggy', g, ref)\nexcept AssertionError as err:\n    pass\ncheck_true('fixed', True)"
+    out = [stdout("FAIL  buggy   max|diff|= 1.6e-01\nPASS  fixed\n")]
+    assert problems(source, out) == []
+    assert problems(source.replace("except AssertionError", "except ValueError"), out)
