@@ -73,6 +73,6 @@ def test_training_playground_runs_and_refuses_bad_settings():
     assert trainer.wait(timeout=120) is not None and not trainer.thread.is_alive()
     assert trainer.last["valid_rmse"] != history["valid_rmse"]
     trainer.weight_decay.value = -0.5
-    assert trainer.run() is None and "weight decay must be >= 0" in trainer.readout.value
+    assert trainer.run() is None and "weight decay must be a finite number >= 0" in trainer.readout.value
     with pytest.raises(ValueError, match="optimizer must be one of"):
         TrainingPlayground(optimizer="lion")

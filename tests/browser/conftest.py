@@ -4,11 +4,12 @@ one JupyterLab server per test session (per xdist worker)."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
 from chromium import launch_options, skip_reason
-from lab import RESULTS, overrides_problem, start_lab, stop_lab
+from lab import NOTEBOOK_DIR, RESULTS, overrides_problem, start_lab, stop_lab
 
 VIEWPORT = {"width": 1400, "height": 1000}
 DEVICE_SCALE_FACTOR = 2   # a high-DPI screen: a figure drawn at 1x would be upscaled (blurry) here
@@ -43,9 +44,24 @@ def lab(tmp_path_factory):
     problem = overrides_problem()
     if problem:
         pytest.fail(problem)
+    checkpoints = NOTEBOOK_DIR / ".ipynb_checkpoints"
+    had_checkpoints = checkpoints.exists()
     server = start_lab(tmp_path_factory.mktemp("jupyterlab"))
     yield server
     stop_lab(server)
+    if not had_checkpoints:                       # JupyterLab makes them on opening a notebook
+        shutil.rmtree(checkpoints, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def notebooks_left_as_they_were():
+    """A browser test must never change the course's notebooks (e.g. save outputs into them)."""
+    before = {p: p.read_bytes() for p in NOTEBOOK_DIR.glob("*.ipynb")}
+    yield
+    changed = [p.name for p, data in before.items() if p.read_bytes() != data]
+    for path in changed:
+        path.write_bytes(before[path])
+    assert not changed, f"the browser test changed {changed} (restored); is autosave on?"
 
 
 @pytest.fixture(scope="session")

@@ -91,11 +91,14 @@ def start_lab(workdir: Path, start_timeout: float = 180.0) -> Lab:
         "JUPYTERLAB_SETTINGS_DIR": str(workdir / "user-settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(workdir / "workspaces"),
     })
-    # Test-only user setting: attach every cell to the page (JupyterLab's default attaches cells
-    # as they scroll into view), so the test can read every prompt and output. Learners keep the default.
-    tracker = workdir / "user-settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
-    tracker.parent.mkdir(parents=True, exist_ok=True)
-    tracker.write_text(json.dumps({"windowingMode": "none"}))
+    # Test-only user settings. Attach every cell to the page (JupyterLab's default attaches cells
+    # as they scroll into view), so the test can read every prompt and output; and never save:
+    # an autosave would write the run's outputs into the repository's notebooks.
+    for plugin, values in {("notebook-extension", "tracker"): {"windowingMode": "none"},
+                           ("docmanager-extension", "plugin"): {"autosave": False}}.items():
+        path = workdir / "user-settings" / "@jupyterlab" / plugin[0] / f"{plugin[1]}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
     log_path = workdir / "jupyterlab.log"
     log = open(log_path, "w")
     process = subprocess.Popen(argv, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)

@@ -29,14 +29,17 @@ STATE_JS = """() => {
   return {prompts, status: ind ? ind.getAttribute('data-status') : null};
 }"""
 
-ERRORS_JS = """() => {
+ERRORS_JS = r"""() => {
   const cells = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')];
   const found = [];
   cells.forEach((cell, index) => {
     cell.querySelectorAll('.jp-OutputArea-output').forEach(out => {
+      // JupyterLab renders an error output with the stderr renderer; IPython's traceback marks it
       const mime = out.getAttribute('data-mime-type') || '';
-      if (mime === 'application/vnd.jupyter.error' || out.querySelector('[data-mime-type="application/vnd.jupyter.error"]')) {
-        found.push({index, text: out.innerText.slice(0, 600)});
+      const text = out.innerText;
+      const traceback = /^-{20,}\s*$|Traceback \(most recent call last\)|^\s*Cell In\[\d+\], line \d+/m.test(text);
+      if (mime === 'application/vnd.jupyter.error' || (mime === 'application/vnd.jupyter.stderr' && traceback)) {
+        found.push({index, text: text.slice(0, 600)});
       }
     });
   });

@@ -16,7 +16,8 @@ def broken_notebook():
     folder.mkdir(parents=True, exist_ok=True)
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    nb.cells = [nbformat.v4.new_markdown_cell("Best step $h^\\* \\sim \\sqrt{\\varepsilon}$ and a broken $\\frac{1}{$ formula."),
+    nb.cells = [nbformat.v4.new_markdown_cell("Best step $h^\\* \\sim \\sqrt{\\varepsilon}$, a double subscript $x_1_2$ "
+                                              "and an unbalanced $\\frac{1}{$ formula."),
                 nbformat.v4.new_code_cell("print('fine')"),
                 nbformat.v4.new_code_cell("1 / 0"),
                 nbformat.v4.new_code_cell("print('never runs')")]
@@ -35,8 +36,9 @@ def test_the_checks_see_math_errors_failed_cells_and_cells_that_never_ran(broken
     errors = error_outputs(page, refs)
     assert len(errors) == 1 and "ZeroDivisionError" in errors[0] and "code cell 1" in errors[0], errors
     assert [c for c in unexecuted_cells(page, refs)] == [refs[3].describe()]
-    math_errors, _raw = math_problems(page, refs)
+    math_errors, raw = math_problems(page, refs)
     texts = [e for _, e, _ in math_errors]
     assert any("undefined macro \\*" in t for t in texts), texts
-    assert any("undefined macro" not in t for t in texts), f"the broken \\frac should show as an merror: {texts}"
+    assert any("Double subscripts" in t for t in texts), f"x_1_2 should show as an merror: {texts}"
+    assert len(raw) == 1 and "\\frac" in raw[0], f"the unbalanced formula stays raw text: {raw}"
     lab.shut_down_kernels()
