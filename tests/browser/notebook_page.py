@@ -217,12 +217,13 @@ def _wait_for_figure(element, loads_before: int, what: str) -> float:
     raise AssertionError(f"{what}: no new figure within {FIGURE_CHANGE_S} s of the control change")
 
 
-def slider_changes(element, label: str, presses: int, what: str) -> list[float]:
-    """Press arrow keys on the slider labelled ``label``; per press, ms until the new figure has loaded."""
+def slider_changes(element, label: str, presses: int, what: str) -> tuple[list[float], set[str]]:
+    """Press arrow keys on the slider labelled ``label``; per press, ms until the new figure
+    has loaded. Also returns the fingerprints of the figures seen after each press."""
     slider = element.locator(".widget-slider", has=element.page.locator(".widget-label", has_text=label)).first
     handle = slider.locator(".noUi-handle").first
     element.evaluate(WATCH_JS)
-    latencies, direction = [], "ArrowRight"
+    latencies, fingerprints, direction = [], set(), "ArrowRight"
     for i in range(presses):
         now, low, high = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
         if now >= high:
@@ -234,8 +235,9 @@ def slider_changes(element, label: str, presses: int, what: str) -> list[float]:
         handle.press(direction)
         latencies.append(_wait_for_figure(element, loads, f"{what}, press {i + 1} ({direction} on '{label}')"))
         time.sleep(0.3)                       # let any trailing update land before the next press
+        fingerprints.add(inspect_playground(element)["fingerprint"])
         direction = "ArrowLeft" if direction == "ArrowRight" else "ArrowRight"
-    return latencies
+    return latencies, fingerprints
 
 
 def train_and_stop(element, what: str) -> dict:
