@@ -47,16 +47,29 @@ FIVE_POINT = [
 ]
 
 BEST_STEP = [
-    (5e-3, True, "eps32^(1/3)"),
-    (1e-2, True, "eps32^(1/3)"),
+    (0.1, True, "eps16^(1/3)"),
+    (0.2, True, "eps16^(1/3)"),
+    (5e-3, False, "float32 answer"),
     (6e-6, False, "float64 answer"),
+    (0.03, False, "one-sided difference"),
     (1e-12, False, "too small"),
-    (0.5, False, "too large"),
+    (0.9, False, "too large"),
     (-1e-3, False, "positive"),
     (float("nan"), False, "finite"),
     ("small", False, "give a number"),
     (..., False, "not attempted yet"),
     (None, False, "not attempted yet"),
+]
+
+FLOAT32_GRADIENT_CHECK = [
+    (1.3e-5, True, "investigate"),
+    (4e-5, True, "investigate"),
+    (5e-11, False, "float64 result"),
+    (0.38, False, "size of a bug"),
+    (5e-3, False, "larger than float32 round-off"),
+    (-1e-5, False, ">= 0"),
+    ("1e-5x", False, "give a number"),
+    (..., False, "not attempted yet"),
 ]
 
 WRONG_COORDINATE = [
@@ -180,7 +193,13 @@ def test_five_point_checker(name, answer, verdict, fragment, capsys):
 
 @pytest.mark.parametrize("answer, verdict, fragment", BEST_STEP, ids=[repr(r[0]) for r in BEST_STEP])
 def test_best_step_checker(answer, verdict, fragment, capsys):
-    got, out = _run(finite_differences.check_best_step_float32, answer, capsys)
+    got, out = _run(finite_differences.check_best_step_float16, answer, capsys)
+    assert got is verdict and fragment in out, out
+
+
+@pytest.mark.parametrize("answer, verdict, fragment", FLOAT32_GRADIENT_CHECK, ids=[repr(r[0]) for r in FLOAT32_GRADIENT_CHECK])
+def test_float32_gradient_check_checker(answer, verdict, fragment, capsys):
+    got, out = _run(finite_differences.check_float32_gradient_check, answer, capsys)
     assert got is verdict and fragment in out, out
 
 
