@@ -113,6 +113,18 @@ STABLE_STEP = [
     (..., False, "not attempted yet"),
 ]
 
+IMPLICIT_STABLE_STEP = [
+    (float("inf"), True, "no limit"),
+    (np.inf, True, "no limit"),
+    (0.4, False, "explicit Euler's limit"),
+    (0.2, False, "is below 1"),
+    (1e6, False, "is below 1"),
+    (-1.0, False, "positive"),
+    (float("-inf"), False, 'float("inf")'),
+    ("never", False, "give a number"),
+    (..., False, "not attempted yet"),
+]
+
 RELU_BACKWARD = [
     ("correct", lambda dA, Z: dA * (Z > 0), True, "only where Z > 0"),
     ("torch tensors", lambda dA, Z: torch.tensor(dA * (Z > 0)), True, "only where Z > 0"),
@@ -218,6 +230,12 @@ def test_midpoint_checker(name, answer, verdict, fragment, capsys):
 @pytest.mark.parametrize("answer, verdict, fragment", STABLE_STEP, ids=[repr(r[0]) for r in STABLE_STEP])
 def test_largest_stable_step_checker(answer, verdict, fragment, capsys):
     got, out = _run(lambda dt: euler_resnets.check_largest_stable_step(5.0, dt), answer, capsys)
+    assert got is verdict and fragment in out, out
+
+
+@pytest.mark.parametrize("answer, verdict, fragment", IMPLICIT_STABLE_STEP, ids=[repr(r[0]) for r in IMPLICIT_STABLE_STEP])
+def test_implicit_euler_stable_step_checker(answer, verdict, fragment, capsys):
+    got, out = _run(lambda dt: euler_resnets.check_implicit_euler_stable_step(5.0, dt), answer, capsys)
     assert got is verdict and fragment in out, out
 
 
