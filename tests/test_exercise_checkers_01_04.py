@@ -148,6 +148,35 @@ LINEAR_BACKWARD = [
     ("not written", _todo, False, "not attempted yet"),
 ]
 
+def _tanh_mse(X, T, p, *, factor=2.0, divide_by_entries=False, derivative_from_z=False, db_mean=False, swap=False):
+    Z1 = X @ p["W1"] + p["b1"]
+    A1 = np.tanh(Z1)
+    dY = factor * (A1 @ p["W2"] + p["b2"] - T) / (X.shape[0] * (T.shape[1] if divide_by_entries else 1))
+    dZ1 = (dY @ p["W2"].T) * (1 - (Z1 if derivative_from_z else A1) ** 2)
+    reduce = (lambda G: G.mean(axis=0)) if db_mean else (lambda G: G.sum(axis=0))
+    grads = {"W1": X.T @ dZ1, "b1": reduce(dZ1), "W2": A1.T @ dY, "b2": reduce(dY)}
+    if swap:
+        grads["W1"], grads["W2"] = grads["W2"], grads["W1"]
+    return grads
+
+
+TANH_MSE = [
+    ("correct", _tanh_mse, True, "matches autograd"),
+    ("torch tensors", lambda X, T, p: {k: torch.tensor(v) for k, v in _tanh_mse(X, T, p).items()}, True, "matches autograd"),
+    ("forgot the 2 of the square", lambda X, T, p: _tanh_mse(X, T, p, factor=1.0), False, "half the right size"),
+    ("averaged over every entry", lambda X, T, p: _tanh_mse(X, T, p, divide_by_entries=True), False, "not / (n m)"),
+    ("tanh' from Z instead of A", lambda X, T, p: _tanh_mse(X, T, p, derivative_from_z=True), False, "use A1 = tanh(Z1)"),
+    ("bias gradients averaged", lambda X, T, p: _tanh_mse(X, T, p, db_mean=True), False, "close = False"),
+    ("wrong sign", lambda X, T, p: {k: -v for k, v in _tanh_mse(X, T, p).items()}, False, "close = False"),
+    ("W1 and W2 swapped", lambda X, T, p: _tanh_mse(X, T, p, swap=True), False, "shape"),
+    ("transposed dW1", lambda X, T, p: {**_tanh_mse(X, T, p), "W1": _tanh_mse(X, T, p)["W1"].T}, False, "W1's shape"),
+    ("a key missing", lambda X, T, p: {k: v for k, v in _tanh_mse(X, T, p).items() if k != "b2"}, False, "keys"),
+    ("a list instead of a dict", lambda X, T, p: list(_tanh_mse(X, T, p).values()), False, "keys"),
+    ("text inside", lambda X, T, p: {**_tanh_mse(X, T, p), "b1": "db1"}, False, "array of numbers"),
+    ("not written", _todo, False, "not attempted yet"),
+    ("crashes", lambda X, T, p: p["W3"], False, "KeyError"),
+]
+
 BROADCAST = [
     ([(5, 3), (2, 3, 4), None, (8, 7, 6, 5)], True, "all four"),
     ([[5, 3], [2, 3, 4], None, [8, 7, 6, 5]], True, "all four"),
@@ -249,6 +278,22 @@ def test_relu_backward_checker(name, answer, verdict, fragment, capsys):
 def test_linear_backward_checker(name, answer, verdict, fragment, capsys):
     got, out = _run(backprop.check_linear_backward, answer, capsys)
     assert got is verdict and fragment in out, out
+
+
+@pytest.mark.parametrize("name, answer, verdict, fragment", TANH_MSE, ids=[r[0] for r in TANH_MSE])
+def test_tanh_mse_backward_checker(name, answer, verdict, fragment, capsys):
+    got, out = _run(backprop.check_tanh_mse_backward, answer, capsys)
+    assert got is verdict and fragment in out, out
+
+
+def test_tanh_mse_checker_compares_with_the_original_parameters_even_if_the_learner_changes_them(capsys):
+    def mutating(X, T, p):
+        grads = _tanh_mse(X, T, p)
+        for value in p.values():
+            value *= 0.0                                  # an in-place update after computing the gradients
+        return grads
+
+    assert backprop.check_tanh_mse_backward(mutating)
 
 
 @pytest.mark.parametrize("answer, verdict, fragment", BROADCAST, ids=[str(i) for i in range(len(BROADCAST))])
