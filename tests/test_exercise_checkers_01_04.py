@@ -191,6 +191,22 @@ BROADCAST = [
 ]
 
 
+ONE_HOT_MEMORY = [
+    (4.096e12, True, "4 TB"),
+    (1024 * 10**9 * 4, True, "4 TB"),
+    (4.0e12, True, "4 TB"),
+    (1.024e12, False, "number of entries"),
+    (8.192e12, False, "float64"),
+    (4e9, False, "one user's one-hot row"),
+    (4.096, False, "in bytes"),
+    (3.725, False, "in bytes"),
+    (-4.096e12, False, "positive"),
+    (1e6, False, "n x V entries"),
+    ("4 TB", False, "give a number"),
+    (..., False, "not attempted yet"),
+]
+
+
 def _embedding_backward(indices, upstream, vocab_size):
     dW = np.zeros((vocab_size, upstream.shape[1]))
     np.add.at(dW, indices, upstream)
@@ -305,6 +321,12 @@ def test_broadcast_checker(answer, verdict, fragment, capsys):
 @pytest.mark.parametrize("name, answer, verdict, fragment", EMBEDDING_BACKWARD, ids=[r[0] for r in EMBEDDING_BACKWARD])
 def test_embedding_backward_checker(name, answer, verdict, fragment, capsys):
     got, out = _run(matmul_embeddings.check_embedding_backward, answer, capsys)
+    assert got is verdict and fragment in out, out
+
+
+@pytest.mark.parametrize("answer, verdict, fragment", ONE_HOT_MEMORY, ids=[repr(r[0]) for r in ONE_HOT_MEMORY])
+def test_one_hot_memory_checker(answer, verdict, fragment, capsys):
+    got, out = _run(matmul_embeddings.check_one_hot_memory, answer, capsys)
     assert got is verdict and fragment in out, out
 
 
