@@ -36,7 +36,8 @@ import scipy.sparse as sp
 
 from .normal_equations import AUTO_DTYPE, DTYPES, SOLVERS, choose_dtype, make_ops, prepare_blocks, row_blocks, update_side
 from .ratings import Ratings
-from .validation import (check_bool, check_callable, check_choice, check_count, check_nonnegative, check_positive)
+from .validation import (check_array, check_bool, check_callable, check_choice, check_count, check_ids, check_nonnegative,
+                         check_positive, check_same_length)
 
 
 @dataclass
@@ -325,29 +326,33 @@ def fit_biases(train: Ratings, lam_bias: float = 3.0, n_sweeps: int = 10) -> Fac
     return FactorModel(np.zeros((train.n_users, 1)), np.zeros((train.n_items, 1)), b, c, mu)
 
 
-def fold_in_user(model: FactorModel, items, ratings, lam: float, lam_bias: float | None = None,
-                 n_iters: int = 20) -> tuple[np.ndarray, float]:
-    """A new user's factors and bias from their ratings alone, item side held fixed.
+def fold_in_user(model: FactorModel, items, ratings, lam: float, lam_bias: float | None = None) -> tuple[np.ndarray, float]:
+    r"""A new user's factors and bias from their ratings alone, the item side held fixed.
 
-    The same two updates ALS makes for a user (bias, then u = (sum v v^T + lam I)^{-1} sum (r - b - c - mu) v),
-    repeated ``n_iters`` times: no retraining, one K x K solve per iteration. Online
-    recommendation: a user who just signed up gets predictions at once.
+    With V_s (n, k) the rated items' factors and y = r - mu - c (n,) what is left to explain,
+    the user's share of J is a ridge regression in (u, b)::
+
+        min_{u, b}  ||y - V_s u - b 1||^2 + lam ||u||^2 + lam_bias b^2
+
+    Augment the design with a column of ones, X = [V_s | 1] (n, k + 1), and the penalty with
+    P = diag(lam, ..., lam, lam_bias); then (u, b) = (X^T X + P)^{-1} X^T y: one (k + 1) x (k + 1)
+    solve, no retraining and no iterations. Online recommendation: a user who just signed up
+    gets predictions at once. Returns ``(u (k,), b)``.
     """
-    items, ratings = np.asarray(items), np.asarray(ratings, dtype=np.float64)
-    if items.ndim != 1 or items.shape != ratings.shape or items.size == 0:
-        raise ValueError(f"items and ratings must be non-empty 1-D arrays of one length; got {items.shape} and {ratings.shape}")
-    if items.min() < 0 or items.max() >= len(model.item_bias):
-        raise ValueError(f"item index out of range [0, {len(model.item_bias)})")
-    lam = _check_lam(lam)
-    lam_bias = lam if lam_bias is None else _check_lam(lam_bias)
-    V = model.item_factors[items]                        # (n, k)
-    base = ratings - model.mu - model.item_bias[items]   # (n,)
-    u, b = np.zeros(V.shape[1]), 0.0
-    A = V.T @ V + lam * np.eye(V.shape[1])
-    for _ in range(n_iters):
-        b = float((base - V @ u).sum() / (len(items) + lam_bias))
-        u = np.linalg.solve(A, V.T @ (base - b))
-    return u, b
+    lam = check_nonnegative("lam", lam)
+    lam_bias = lam if lam_bias is None else check_nonnegative("lam_bias", lam_bias)
+    items = check_ids("items", items, len(model.item_bias), what="item",
+                      hint="fold in only items the trained model knows")
+    ratings = check_array("ratings", ratings, ndim=1)
+    check_same_length(items=items, ratings=ratings)
+    X = np.c_[model.item_factors[items], np.ones(len(items))]          # (n, k + 1)
+    y = ratings - model.mu - model.item_bias[items]                     # (n,)
+    penalty = np.r_[np.full(X.shape[1] - 1, lam), lam_bias]
+    if min(lam, lam_bias) == 0 and np.linalg.matrix_rank(X) < X.shape[1]:
+        raise ValueError(f"with lam={lam:g} and lam_bias={lam_bias:g} the {len(items)} ratings cannot pin down "
+                         f"{X.shape[1]} unknowns; use lam > 0 and lam_bias > 0 (the prior) or more ratings")
+    solution = np.linalg.solve(X.T @ X + np.diag(penalty), X.T @ y)
+    return solution[:-1], float(solution[-1])
 
 
 def select_lambda(train: Ratings, k: int, lams=(3.0, 5.0, 10.0, 15.0, 20.0), lam_bias: float = 3.0, n_sweeps: int = 15,

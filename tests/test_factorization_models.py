@@ -85,19 +85,38 @@ def test_als_bad_input():
         model.predict([0], [5])
 
 
-def test_fold_in_solves_the_per_user_problem(small):
+def test_fold_in_is_one_solve_equal_to_alternating_updates(small):
     _, train, _ = small
     model, _ = ALS(train, 4, 3.0).fit(10)
     mask = train.users == 0
-    u, b = fold_in_user(model, train.items[mask], train.ratings[mask], lam=3.0, n_iters=200)
-    V, base = model.item_factors[train.items[mask]], train.ratings[mask] - model.mu - model.item_bias[train.items[mask]]
+    items, ratings = train.items[mask], train.ratings[mask]
+    u, b = fold_in_user(model, items, ratings, lam=3.0, lam_bias=1.5)
+    V, base = model.item_factors[items], ratings - model.mu - model.item_bias[items]
     # stationarity of the per-user objective: both partial derivatives vanish
     np.testing.assert_allclose(V.T @ (base - b - V @ u) - 3.0 * u, 0, atol=1e-9)
-    assert abs((base - b - V @ u).sum() - 3.0 * b) < 1e-9
-    with pytest.raises(ValueError, match="out of range"):
+    assert abs((base - b - V @ u).sum() - 1.5 * b) < 1e-9
+    # ALS's two user updates (bias, then factors), alternated to convergence, reach the same point
+    u_it, b_it, A = np.zeros(4), 0.0, V.T @ V + 3.0 * np.eye(4)
+    for _ in range(500):
+        b_it = (base - V @ u_it).sum() / (len(items) + 1.5)
+        u_it = np.linalg.solve(A, V.T @ (base - b_it))
+    np.testing.assert_allclose(u, u_it, atol=1e-10)
+    assert b == pytest.approx(b_it, abs=1e-10)
+
+
+def test_fold_in_bad_input(small):
+    _, train, _ = small
+    model, _ = ALS(train, 4, 3.0).fit(2)
+    with pytest.raises(ValueError, match="item ids in"):
         fold_in_user(model, [10_000], [4.0], lam=1.0)
     with pytest.raises(ValueError, match="non-empty"):
         fold_in_user(model, [], [], lam=1.0)
+    with pytest.raises(ValueError, match="same length"):
+        fold_in_user(model, [1, 2], [4.0], lam=1.0)
+    with pytest.raises(ValueError, match="lam must be"):
+        fold_in_user(model, [1], [4.0], lam=-1.0)
+    with pytest.raises(ValueError, match="cannot pin down"):
+        fold_in_user(model, [1], [4.0], lam=0.0, lam_bias=0.0)
 
 
 def test_user_cosine_over_common_items_and_knn():

@@ -25,13 +25,21 @@ def check_identifiability(U, V, new_U, new_V) -> bool:
 
 
 def check_top_component_genre(scores, truth, mask, component: int, answer) -> bool:
-    """Exercise 2: the planted genre with the highest mean score on ``component``."""
+    """Exercise 2: the planted genre furthest from the centre along ``component`` (largest
+    |mean score|). A component's sign is arbitrary (w and -w are the same direction; a refit
+    or another SVD routine may flip it), so the question and this checker look at either end."""
     if answer is Ellipsis or answer is None:
         return not_yet("this exercise is not attempted yet: put a genre name in")
     means = {g: float(np.nanmean(scores[mask & (truth.item_genre == k), component])) for k, g in enumerate(truth.genres)}
-    best = max(means, key=means.get)
-    if str(answer).strip().lower() == best:
-        return correct(f"{best} (mean score {means[best]:+.2f}); the lowest is {min(means, key=means.get)}")
-    if str(answer).strip().lower() not in means:
+    best = max(means, key=lambda g: abs(means[g]))
+    given = str(answer).strip().lower()
+    if given not in means:
         return not_yet(f"the planted genres are {list(means)}")
-    return not_yet(f"{answer} has mean score {means[str(answer).strip().lower()]:+.2f}; another genre scores higher")
+    if given == best:
+        others = [g for g in means if np.sign(means[g]) != np.sign(means[best])]
+        other_end = f"; at the other end: {min(others, key=lambda g: -abs(means[g]))}" if others else ""
+        return correct(f"{best} (mean score {means[best]:+.2f}, the furthest from 0 whatever the sign{other_end})")
+    if np.sign(means[given]) != np.sign(means[best]):
+        return not_yet(f"{given} sits at the other end ({means[given]:+.2f}), but not as far out as another genre: "
+                       "compare the absolute values of the means")
+    return not_yet(f"{given} has mean score {means[given]:+.2f}; another genre sits further from 0 along this component")
