@@ -12,6 +12,10 @@ the k items with the highest scores among those u did not rate in training::
 
 each averaged over the test users with at least one relevant item. Scores come as a dense
 (n_users, n_items) matrix; any model that can score every pair can be ranked.
+
+``candidates`` (a boolean mask over items) restricts what may be recommended, e.g. to films
+with at least 10 training ratings: a model that knows almost nothing about a film can still
+score it highly (notebook 07 shows one that does), and a product rarely shows such films.
 """
 
 from __future__ import annotations
@@ -29,17 +33,33 @@ def _score_matrix(scores, train: Ratings) -> np.ndarray:
     return scores
 
 
-def top_k_items(scores, train: Ratings, k: int = 10, users=None) -> np.ndarray:
+def _candidate_mask(candidates, n_items: int, k: int) -> np.ndarray | None:
+    if candidates is None:
+        return None
+    mask = np.asarray(candidates)
+    if mask.dtype != np.bool_ or mask.shape != (n_items,):
+        raise ValueError(f"candidates must be a boolean mask with one entry per item ({n_items},); got dtype "
+                         f"{mask.dtype}, shape {mask.shape} (e.g. counts >= 10)")
+    if mask.sum() < k:
+        raise ValueError(f"candidates allows {int(mask.sum())} items, fewer than k = {k}; widen it or lower k")
+    return mask
+
+
+def top_k_items(scores, train: Ratings, k: int = 10, users=None, candidates=None) -> np.ndarray:
     """The ``k`` highest-scoring items for each user in ``users`` (default: all), never an item
-    the user already rated in ``train``. ``scores`` (n_users, n_items); returns (n_users_asked, k)
-    item indices, best first (ties broken by item index, so the lists are deterministic)."""
+    the user already rated in ``train`` and, if ``candidates`` (boolean, (n_items,)) is given,
+    only items it allows. ``scores`` (n_users, n_items); returns (n_users_asked, k) item
+    indices, best first (ties broken by item index, so the lists are deterministic)."""
     scores = _score_matrix(scores, train)
     k = check_count("k", k, maximum=train.n_items)
+    allowed = _candidate_mask(candidates, train.n_items, k)
     users = np.arange(train.n_users) if users is None else np.asarray(users)
     masked = scores[users].copy()
     seen = np.zeros((train.n_users, train.n_items), bool)
     seen[train.users, train.items] = True
     masked[seen[users]] = -np.inf
+    if allowed is not None:
+        masked[:, ~allowed] = -np.inf
     part = np.argpartition(-masked, k - 1, axis=1)[:, :k]                      # the k best, unordered
     part.sort(axis=1)                                                           # ties: lower index first
     order = np.argsort(-np.take_along_axis(masked, part, 1), axis=1, kind="stable")
@@ -56,15 +76,17 @@ def relevant_items(test: Ratings, threshold: float = 4.0) -> dict:
     return out
 
 
-def ranking_metrics(scores, train: Ratings, test: Ratings, k: int = 10, threshold: float = 4.0) -> dict:
+def ranking_metrics(scores, train: Ratings, test: Ratings, k: int = 10, threshold: float = 4.0, candidates=None) -> dict:
     """precision@k, recall@k and NDCG@k (binary relevance: test rating >= ``threshold``),
     averaged over the test users with at least one relevant item; also ``n_users`` and the
-    lists themselves (``recommended``, (n_users_evaluated, k)) with their ``users``."""
+    lists themselves (``recommended``, (n_users_evaluated, k)) with their ``users``.
+    ``candidates``: as in ``top_k_items``; relevant items outside it still count in recall's
+    denominator (the list could not reach them, and recall says so)."""
     relevant = relevant_items(test, threshold)
     if not relevant:
         raise ValueError(f"no test rating reaches threshold={threshold}; lower it (the scale is {test.scale})")
     users = np.array(sorted(relevant))
-    recommended = top_k_items(scores, train, k, users)
+    recommended = top_k_items(scores, train, k, users, candidates)
     discounts = 1.0 / np.log2(np.arange(2, k + 2))                             # 1/log2(r + 1), r = 1..k
     precision, recall, ndcg = [], [], []
     for u, row in zip(users.tolist(), recommended):
