@@ -34,15 +34,13 @@ class ResultsTable:
         self.keys = [key for key, _, _ in columns]
         self.rows: list[dict] = []
 
-    def add(self, **values) -> dict:
+    def add(self, **values) -> None:
         """Append a row; every keyword must be a column key, and the first column is required."""
         for key in values:
             check_choice("column", key, self.keys, hint="add a column to the table first")
         if _blank(values.get(self.keys[0])):
             raise ValueError(f"every row needs a value in the first column {self.keys[0]!r} (its name)")
-        row = {key: values.get(key) for key in self.keys}
-        self.rows.append(row)
-        return row
+        self.rows.append({key: values.get(key) for key in self.keys})
 
     def __getitem__(self, name) -> dict:
         """The last row whose first column equals ``name``."""

@@ -195,3 +195,22 @@ def test_genre_enrichment_needs_support_and_reports_a_p_value():
     assert best["p_value"] == pytest.approx(hypergeom.sf(8, 40, 29, 10))
     assert genre_enrichment(ends, pool, genres, min_count=1)["genre"] == "Western"
     assert genre_enrichment(ends, pool, genres, min_count=10) is None
+
+
+def test_compare_batch_sizes_scores_every_checkpoint(small):
+    from course_utils.mf_torch import rmse_torch
+    from course_utils.minibatch import compare_batch_sizes
+
+    _, train, test = small
+
+    def make():
+        torch.manual_seed(0)
+        return DotProductBias(train.n_users, train.n_items, k=3)
+
+    out = compare_batch_sizes(make, train, test, batch_sizes=(1, 64), seconds=0.1, n_checkpoints=2)
+    assert set(out) == {1, 64}
+    for r in out.values():
+        assert len(r["curve"]) == 2 and r["steps"] > 0
+    assert out[1]["examples_per_second"] == pytest.approx(out[1]["steps_per_second"])           # one rating per step
+    assert out[64]["examples_per_second"] > out[1]["examples_per_second"]
+    assert out[1]["curve"][0][1] != rmse_torch(make(), test)                       # the checkpoint was loaded and scored
