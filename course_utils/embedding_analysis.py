@@ -299,3 +299,25 @@ def genre_enrichment(items, pool, genres, min_count: int = 5) -> dict | None:
             best = {"genre": g, "count": in_items, "share": in_items / len(items), "base_share": in_pool / len(pool),
                     "lift": lift, "p_value": float(hypergeom.sf(in_items - 1, len(pool), in_pool, len(items)))}
     return best
+
+
+def genre_means(scores, genres, candidates, component: int, min_items: int = 30) -> dict:
+    """Mean score along ``component`` of the candidate items listing each genre, for genres
+    listed by at least ``min_items`` candidates: ``{genre: mean score}``, sorted from the lowest
+    mean to the highest. ``scores`` (n_items, c); ``genres`` one list per item; ``candidates``
+    a boolean mask. The two ends of this ordering are the genres a component separates most."""
+    scores = np.asarray(scores, dtype=np.float64)
+    candidates = np.asarray(candidates, bool)
+    if scores.ndim != 2 or not 0 <= component < scores.shape[1] or candidates.shape != (len(scores),):
+        raise ValueError(f"need scores (n, c), 0 <= component < c and a boolean mask of length n; got shape {scores.shape}, "
+                         f"component {component}, mask shape {candidates.shape}")
+    sets = _genre_sets(genres, len(scores))
+    idx = np.flatnonzero(candidates)
+    if not np.all(np.isfinite(scores[idx, component])):
+        raise ValueError("the candidates' scores must be finite (pass candidates= to skip rows without scores)")
+    means = {}
+    for g in sorted({g for i in idx for g in sets[i]}):
+        members = [i for i in idx if g in sets[i]]
+        if len(members) >= min_items:
+            means[g] = float(scores[members, component].mean())
+    return dict(sorted(means.items(), key=lambda kv: kv[1]))

@@ -60,10 +60,12 @@ def top_k_items(scores, train: Ratings, k: int = 10, users=None, candidates=None
     masked[seen[users]] = -np.inf
     if allowed is not None:
         masked[:, ~allowed] = -np.inf
-    part = np.argpartition(-masked, k - 1, axis=1)[:, :k]                      # the k best, unordered
-    part.sort(axis=1)                                                           # ties: lower index first
-    order = np.argsort(-np.take_along_axis(masked, part, 1), axis=1, kind="stable")
-    return np.take_along_axis(part, order, 1)
+    kth = -np.partition(-masked, k - 1, axis=1)[:, k - 1]                    # each row's k-th largest score
+    top = np.empty((len(users), k), dtype=np.int64)
+    for row, (scores_row, cut) in enumerate(zip(masked, kth)):
+        idx = np.flatnonzero(scores_row >= cut)                                 # the k best, and any ties with the k-th
+        top[row] = idx[np.lexsort((idx, -scores_row[idx]))[:k]]                 # best first; ties: lower index first
+    return top
 
 
 def relevant_items(test: Ratings, threshold: float = 4.0) -> dict:
@@ -138,3 +140,22 @@ def score_matrix(model, n_users: int, n_items: int, batch_size: int = 262_144) -
         out = torch.cat([model(users[i : i + batch_size], items[i : i + batch_size]) for i in range(0, len(users), batch_size)])
     model.train(was_training)
     return out.double().cpu().numpy().reshape(n_users, n_items)
+
+
+def list_report(scores_by_model: dict, train: Ratings, test: Ratings, k: int = 10, threshold: float = 4.0, candidates=None,
+                top_fraction: float = 0.01, rare_max: int = 2) -> dict:
+    """Every model's lists judged at once: ``{name: ranking_metrics(...) plus "popular_share"
+    (share of slots going to the most-rated ``top_fraction`` of items) and "rare_share" (share of
+    slots going to items with at most ``rare_max`` training ratings)}``. ``scores_by_model`` maps
+    a name to its (n_users, n_items) scores; ``candidates`` restricts every model's lists alike."""
+    if not scores_by_model:
+        raise ValueError("scores_by_model is empty: pass {name: (n_users, n_items) scores}")
+    rare_max = check_count("rare_max", rare_max, minimum=0)
+    counts = np.bincount(train.items, minlength=train.n_items)
+    report = {}
+    for name, scores in scores_by_model.items():
+        result = ranking_metrics(scores, train, test, k=k, threshold=threshold, candidates=candidates)
+        result["popular_share"] = popular_share(result["recommended"], train, top_fraction)
+        result["rare_share"] = float((counts[result["recommended"]] <= rare_max).mean())
+        report[name] = result
+    return report

@@ -214,3 +214,32 @@ def test_compare_batch_sizes_scores_every_checkpoint(small):
     assert out[1]["examples_per_second"] == pytest.approx(out[1]["steps_per_second"])           # one rating per step
     assert out[64]["examples_per_second"] > out[1]["examples_per_second"]
     assert out[1]["curve"][0][1] != rmse_torch(make(), test)                       # the checkpoint was loaded and scored
+
+
+def test_list_report_adds_popular_and_rare_shares():
+    from course_utils.ranking import list_report
+
+    train = Ratings([0, 0, 1, 1, 2, 2, 2], [0, 1, 0, 2, 0, 1, 3], [5, 4, 3, 4, 5, 2, 1], 3, 5)
+    test = Ratings([0, 1, 2], [4, 4, 4], [5.0, 5.0, 5.0], 3, 5)
+    favour_rare = np.tile([0.0, 0.0, 0.0, 0.0, 1.0], (3, 1))                        # item 4 has no training rating
+    report = list_report({"rare": favour_rare, "pop": popularity_scores(train)}, train, test, k=1, top_fraction=0.2, rare_max=1)
+    assert report["rare"]["rare_share"] == 1.0 and report["rare"]["precision"] == 1.0
+    # popularity: user 0 gets item 2 (1 rating), user 1 item 1 (2 ratings), user 2 item 2
+    assert report["pop"]["recommended"].ravel().tolist() == [2, 1, 2]
+    assert report["pop"]["rare_share"] == pytest.approx(2 / 3) and report["pop"]["popular_share"] == 0.0
+    with pytest.raises(ValueError, match="empty"):
+        list_report({}, train, test)
+
+
+def test_genre_means_orders_genres_along_a_component():
+    from course_utils.embedding_analysis import genre_means
+
+    scores = np.array([[-2.0, 0], [-1.0, 0], [1.0, 0], [3.0, 0], [0.0, 0], [np.nan, 0]])
+    genres = [["Action"], ["Action", "Drama"], ["Drama"], ["Horror"], ["Drama"], ["Horror"]]
+    mask = np.array([True] * 5 + [False])
+    means = genre_means(scores, genres, mask, 0, min_items=1)
+    assert list(means) == ["Action", "Drama", "Horror"]
+    assert means["Action"] == pytest.approx(-1.5) and means["Drama"] == pytest.approx(0.0) and means["Horror"] == 3.0
+    assert list(genre_means(scores, genres, mask, 0, min_items=2)) == ["Action", "Drama"]
+    with pytest.raises(ValueError, match="finite"):
+        genre_means(scores, genres, np.ones(6, bool), 0, min_items=1)
