@@ -243,3 +243,28 @@ def test_genre_means_orders_genres_along_a_component():
     assert list(genre_means(scores, genres, mask, 0, min_items=2)) == ["Action", "Drama"]
     with pytest.raises(ValueError, match="finite"):
         genre_means(scores, genres, np.ones(6, bool), 0, min_items=1)
+
+
+def test_short_title_keeps_series_apart():
+    from course_utils.factor_plots import short_title
+
+    one = short_title("Lord of the Rings: The Fellowship of the Ring, The (2001)")
+    two = short_title("Lord of the Rings: The Two Towers, The (2002)")
+    assert one != two and one.endswith("(2001)") and len(one) <= 24 and "…" in one
+    assert short_title("Heat (1995)") == "Heat (1995)"
+    assert len(short_title("A title without any year at all, quite long")) <= 24
+
+
+def test_genre_scatter_colours_centres_and_labels():
+    from course_utils.factor_plots import OTHER, PALETTE, genre_scatter
+
+    scores = np.array([[-1.0, 0.0], [-2.0, 1.0], [1.0, 0.0], [3.0, -1.0], [0.0, 0.0]])
+    genres = [["Action"], ["Action", "Drama"], ["Drama"], ["Drama", "Action"], ["Comedy"]]
+    fig, ax = plt.subplots()
+    out = genre_scatter(ax, scores, genres, np.ones(5, bool), ["Drama", "Action"], [0, 3], [f"film {i}" for i in range(5)])
+    assert out["colors"].tolist() == [PALETTE[1], PALETTE[0], PALETTE[0], PALETTE[0], OTHER]   # first shown genre listed wins
+    assert out["centres"]["Action"] == pytest.approx((0.0, 0.0)) and out["centres"]["Drama"] == pytest.approx((2 / 3, 0.0))
+    assert [a.get_text() for a in out["labels"]] == ["film 0", "film 3"]
+    plt.close(fig)
+    with pytest.raises(ValueError, match="at most 6"):
+        genre_scatter(ax, scores, genres, np.ones(5, bool), list("abcdefg"), [], [""] * 5)
