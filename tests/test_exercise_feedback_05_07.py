@@ -110,11 +110,32 @@ def test_accepted_learning_rates_really_are_stable():
     assert optimize("gd", quadratic(50).grad, [1.0, 1.0], 5000, lr=2.01)["diverged_at"] is not None
 
 
-@pytest.mark.parametrize("prediction,ok,phrase", [(10, True, "measured"), (7.5, True, "measured"), (20, False, "too high"),
-                                                  (2, False, "too low"), (..., False, "not attempted yet")])
+SPEEDUP_ROWS = [
+    (10, True, "the rates' prediction"),
+    (10.03, True, "the rates' prediction"),
+    (7.5, True, "matches the measured"),
+    (7.46, True, "matches the measured"),
+    (8.7, False, "between the measurement"),
+    (7.0, False, "too low"),
+    (10.6, False, "too high"),
+    (20, False, "too high"),
+    (0.0997, False, "too low"),                 # the ratio of the logs upside down
+    (2, False, "too low"),
+    (-3, False, "positive"),
+    ("ten", False, "a number"),
+    (..., False, "not attempted yet"),
+]
+
+
+@pytest.mark.parametrize("prediction,ok,phrase", SPEEDUP_ROWS)
 def test_momentum_speedup_feedback(capsys, prediction, ok, phrase):
     result, out = verdict(capsys, ex06.check_momentum_speedup(100, prediction))
     assert result is ok and phrase in out, out
+
+
+def test_speedup_targets_are_the_rates_and_the_measurement():
+    assert ex06.rate_speedup(100) == pytest.approx(10.03, abs=0.01)
+    assert ex06.momentum_speedup(100.0) == pytest.approx(7.46, abs=0.01)
 
 
 def _adam_with(mistake):
