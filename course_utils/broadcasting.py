@@ -7,6 +7,7 @@ is stretched to match. The result takes the larger size in every position.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 
 
@@ -17,6 +18,17 @@ class BroadcastReport:
     result: tuple | None
     steps: list[str] = field(default_factory=list)
     warning: str | None = None
+
+    def __post_init__(self):
+        self.shape_a, self.shape_b = _as_shape(self.shape_a, "shape_a"), _as_shape(self.shape_b, "shape_b")
+        if self.result is not None:
+            self.result = _as_shape(self.result, "result")
+        if isinstance(self.steps, (str, bytes)) or not isinstance(self.steps, (list, tuple)) \
+                or not all(isinstance(s, str) for s in self.steps):
+            raise TypeError(f"steps must be a list of strings (got {type(self.steps).__name__})")
+        self.steps = list(self.steps)
+        if self.warning is not None and not isinstance(self.warning, str):
+            raise TypeError(f"warning must be None or a string (got {type(self.warning).__name__})")
 
     @property
     def compatible(self) -> bool:
@@ -31,17 +43,17 @@ class BroadcastReport:
 
 
 def _as_shape(shape, name: str) -> tuple:
+    """A shape as a tuple of ints: from a tuple/list/torch.Size, an int, or an array/tensor (its shape)."""
     if hasattr(shape, "shape") and not isinstance(shape, tuple):
         shape = tuple(shape.shape)
-    if isinstance(shape, int):
+    if isinstance(shape, numbers.Integral) and not isinstance(shape, bool):
         shape = (shape,)
-    try:
-        shape = tuple(shape)
-    except TypeError:
-        raise ValueError(f"{name} must be a shape like (3, 1) or an array; got {shape!r}") from None
-    if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in shape):
-        raise ValueError(f"{name} must hold non-negative whole numbers, like (3, 1); got {shape!r}")
-    return shape
+    if isinstance(shape, (str, bytes, dict, set)) or not isinstance(shape, (tuple, list)) and not hasattr(shape, "__iter__"):
+        raise ValueError(f"{name} must be a shape like (3, 1) or an array; got {shape!r:.60}")
+    shape = tuple(shape)
+    if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 0 for s in shape):
+        raise ValueError(f"{name} must hold non-negative whole numbers, like (3, 1); got {shape!r:.60}")
+    return tuple(int(s) for s in shape)
 
 
 def explain_broadcast(shape_a, shape_b) -> BroadcastReport:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import check_array
+
 
 def loglog_slope(steps, errors) -> float:
     """Least-squares slope p of log(error) = p log(step) + c.
@@ -12,7 +14,8 @@ def loglog_slope(steps, errors) -> float:
     Euler's method, 2 for central differences, 4 for RK4. ``steps`` and ``errors``
     are 1-D, the same length (at least 2) and strictly positive.
     """
-    s, e = np.asarray(steps, dtype=np.float64), np.asarray(errors, dtype=np.float64)
+    s = check_array("steps", steps, finite=False, allow_empty=True, hint="step sizes such as [0.1, 0.01, 0.001]")
+    e = check_array("errors", errors, finite=False, allow_empty=True, hint="one error per step size")
     if s.ndim != 1 or s.shape != e.shape or s.size < 2:
         raise ValueError(f"steps and errors must be 1-D of the same length >= 2; got shapes {s.shape} and {e.shape}")
     if not (np.all(np.isfinite(s)) and np.all(np.isfinite(e))):

@@ -36,7 +36,11 @@ def environment_report(verbose: bool = True) -> dict:
     is installed in this environment. Returns the same facts as a dict.
     """
     from .repro import pick_device
+    from .spark import spark_summary
     from .threads import ENV_VAR, thread_policy_report
+    from .validation import check_bool
+
+    verbose = check_bool("verbose", verbose, hint="verbose=False returns the facts without printing them")
 
     facts = {
         "python": platform.python_version(),
@@ -49,6 +53,7 @@ def environment_report(verbose: bool = True) -> dict:
         "device": pick_device(verbose=False).type,
         "widget_frontend": str(widget_frontend_path() or ""),
         "threads": thread_policy_report(),
+        "spark": spark_summary(),  # PySpark and Java 17+ for notebook 08 (optional extra "scale")
     }
     warnings = []
     if not facts["widget_frontend"]:
@@ -64,6 +69,7 @@ def environment_report(verbose: bool = True) -> dict:
         t = facts["threads"]
         print(f"{'torch threads':>18s}: {t['torch_threads']} of {t['cpus']} CPUs ({t['source']}; set {ENV_VAR}=N before "
               "starting JupyterLab to change)")
+        print(f"{'spark (nb 08)':>18s}: {facts['spark']}")
         for w in warnings:
             print(f"WARNING: {w}")
     return facts

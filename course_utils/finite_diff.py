@@ -19,13 +19,25 @@ from typing import Callable
 
 import numpy as np
 
+from .validation import check_callable
+
 METHODS = ("forward", "backward", "central")
 
 
 # ---------------------------------------------------------------- validation helpers
 def _as_float_array(x, name: str = "x") -> np.ndarray:
-    arr = np.asarray(x)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+    try:
+        import torch
+
+        if isinstance(x, torch.Tensor):
+            x = x.detach().cpu().numpy()
+    except ImportError:  # pragma: no cover - torch is a dependency
+        pass
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number or an array of numbers with a regular shape (not a ragged list)") from None
+    if isinstance(x, (str, bytes)) or arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise ValueError(f"{name} must be a number or an array of numbers; got {type(x).__name__}")
     if np.iscomplexobj(arr):
         raise ValueError(f"{name} must be real; got a complex value")
@@ -36,7 +48,7 @@ def _as_float_array(x, name: str = "x") -> np.ndarray:
 
 
 def _check_method(method: str) -> str:
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}; got {method!r}")
     return method
 
@@ -49,7 +61,14 @@ def _default_step(x: np.ndarray, method: str, order: int = 1) -> np.ndarray:
 
 
 def _check_step(h, x: np.ndarray) -> np.ndarray:
-    h_arr = np.asarray(h, dtype=x.dtype) if not isinstance(h, np.ndarray) else h.astype(x.dtype)
+    try:
+        raw = np.asarray(h)
+    except (TypeError, ValueError):
+        raw = np.asarray(None)
+    if isinstance(h, (str, bytes, bool, np.bool_)) or raw.dtype.kind not in "iuf":
+        raise TypeError(f"step h must be a positive number (or an array of x's shape), not {type(h).__name__} {h!r:.40}. "
+                        "Try h=1e-5 (or leave h=None for a good default)")
+    h_arr = raw.astype(x.dtype)
     if h_arr.ndim and h_arr.shape != x.shape:
         raise ValueError(f"h must be a scalar or have x's shape {x.shape}; got shape {h_arr.shape}")
     if not np.all(np.isfinite(h_arr)) or np.any(h_arr <= 0):
@@ -78,8 +97,11 @@ def derivative(f: Callable, x, h=None, method: str = "central"):
     balance for the method. Computes in x's float dtype (float32 stays float32).
     Returns a float for scalar x, else an array of x's shape.
     """
+    check_callable("f", f, hint="the function to differentiate, e.g. np.sin")
     _check_method(method)
     x = _as_float_array(x)
+    if x.size == 0:
+        raise ValueError("x must hold at least one point (got an empty array)")
     h = _default_step(x, method) if h is None else _check_step(h, x)
     if method == "forward":
         d = (_call(f, x + h, x.shape, "x + h") - _call(f, x, x.shape, "x")) / h
@@ -104,6 +126,7 @@ def jacobian(f: Callable, x, h=None, method: str = "central") -> np.ndarray:
     ``x`` has shape ``(n,)``; ``f(x)`` returns shape ``(m,)`` (a scalar counts as m = 1).
     Column j is the directional derivative along the unit vector e_j.
     """
+    check_callable("f", f, hint="the function to differentiate, returning shape (m,)")
     _check_method(method)
     x = _vector_input(x)
     return _jacobian(f, x, h, method, _call(f, x, None, "x"))
@@ -135,6 +158,7 @@ def gradient(f: Callable, x, h=None, method: str = "central") -> np.ndarray:
 
     Costs 2n + 1 evaluations of f with central differences (n + 1 one-sided).
     """
+    check_callable("f", f, hint="the scalar function to differentiate")
     _check_method(method)
     x = _vector_input(x)
     out = _call(f, x, None, "x")
@@ -157,6 +181,7 @@ def hessian(f: Callable, x, h=None) -> np.ndarray:
     The error is O(h^2) plus round-off of about eps |f| / h^2, so the default step
     is eps**(1/4): expect about 8 correct digits in float64, not 16.
     """
+    check_callable("f", f, hint="the scalar function to differentiate twice")
     x = _vector_input(x)
     h = _default_step(x, "central", order=2) if h is None else _check_step(h, x)
     h = np.broadcast_to(h, x.shape)

@@ -123,7 +123,7 @@ TORCH_OPTIMIZERS = {
 def fit_gd(model: nn.Module, train: Ratings, epochs: int = 10, batch_size: int = 1024, lr: float = 1e-2,
            weight_decay: float = 0.0, lam: float = 0.0, lam_bias: float = 0.0, device=None, seed: int = 0,
            valid: Ratings | None = None, progress: bool | None = None, optimizer: str = "adamw",
-           track_train: bool = False) -> dict:
+           track_train: bool = False, on_epoch=None) -> dict:
     """Minibatch gradient descent with Adam(W) on squared error, optionally regularized.
 
     Two ways to keep parameters small: ``weight_decay`` (AdamW's decoupled decay, applied to
@@ -135,6 +135,8 @@ def fit_gd(model: nn.Module, train: Ratings, epochs: int = 10, batch_size: int =
     Minibatches are index slices of one random permutation per epoch, drawn with a seeded
     generator on ``device``: no Python loop over samples, so a GPU gets whole batches.
     ``progress``: a tqdm bar over epochs (default: on when there are 20 or more epochs).
+    ``on_epoch``: called as ``on_epoch(epoch, history)`` after each epoch (1-based); a true
+    return value stops training early (a playground's per-epoch redraw and Stop button).
     Returns ``{"train_mse": [...], "valid_rmse": [...], "train_rmse": [...] (if track_train), "seconds": s}``.
     """
     if optimizer not in TORCH_OPTIMIZERS:
@@ -176,6 +178,8 @@ def fit_gd(model: nn.Module, train: Ratings, epochs: int = 10, batch_size: int =
             history["train_rmse"].append(rmse_torch(model, train, device))
         if valid is not None:
             history["valid_rmse"].append(rmse_torch(model, valid, device))
+        if on_epoch is not None and on_epoch(len(history["train_mse"]), history):
+            break
     sync()
     history["seconds"] = time.perf_counter() - start
     return history

@@ -16,11 +16,25 @@ from __future__ import annotations
 import numpy as np
 
 from .ratings import Ratings
+from .validation import check_array, check_count, check_ids, check_instance
+
+MAX_DENSE_CELLS = 200_000_000     # users x items: 1.6 GB of float64 per dense matrix; beyond that, refuse
+
+
+def _check_train(train) -> Ratings:
+    check_instance("train", train, Ratings, what="a Ratings object (e.g. from split_ratings)")
+    if train.n_users * train.n_items > MAX_DENSE_CELLS:
+        raise ValueError(f"train is too large for this dense teaching version: {train.n_users:,} users x "
+                         f"{train.n_items:,} items = {train.n_users * train.n_items:,} cells (limit {MAX_DENSE_CELLS:,}); "
+                         "use a subset of users (Ratings.subset) or a sparse library such as Surprise")
+    return train
 
 
 def user_cosine_matrix(train: Ratings, min_common: int = 2) -> np.ndarray:
     """(n_users, n_users) cosine similarities over commonly rated items; 0 where fewer than
     ``min_common`` items are shared (one common item always gives cosine 1, which says nothing)."""
+    _check_train(train)
+    min_common = check_count("min_common", min_common, hint="the fewest shared items that count, e.g. 2")
     R = np.zeros((train.n_users, train.n_items))
     R[train.users, train.items] = train.ratings
     M = (R != 0).astype(np.float64)
@@ -38,12 +52,17 @@ def user_knn_predict(train: Ratings, users, items, n_neighbors: int = 30, sim: n
     Falls back to the user's mean when no similar user rated the item (and to the global
     mean for a user with no ratings).
     """
-    users, items = np.asarray(users), np.asarray(items)
-    if users.shape != items.shape or users.ndim != 1:
+    _check_train(train)
+    users = check_ids("users", users, train.n_users, what="user")
+    items = check_ids("items", items, train.n_items, what="item")
+    if users.shape != items.shape:
         raise ValueError(f"users and items must be 1-D of one length; got {users.shape} and {items.shape}")
-    if n_neighbors < 1:
-        raise ValueError(f"n_neighbors must be >= 1; got {n_neighbors}")
-    sim = user_cosine_matrix(train) if sim is None else sim
+    n_neighbors = check_count("n_neighbors", n_neighbors, hint="how many similar users to average, e.g. 30")
+    if sim is None:
+        sim = user_cosine_matrix(train)
+    else:
+        sim = check_array("sim", sim, shape=(train.n_users, train.n_users),
+                          hint="the (n_users, n_users) matrix from user_cosine_matrix(train)")
     counts = np.bincount(train.users, minlength=train.n_users)
     sums = np.bincount(train.users, train.ratings, minlength=train.n_users)
     user_mean = np.where(counts > 0, sums / np.maximum(counts, 1), train.ratings.mean())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import matplotlib as mpl
 
+from .validation import UnknownNameError
+
 # One colour per method, shared by every notebook so "central" is always the same green.
 METHOD_COLORS = {
     # finite differences
@@ -36,10 +38,13 @@ METHOD_COLORS = {
 
 
 def color_for(method: str) -> str:
-    """The course colour of ``method`` (case-insensitive); a ``KeyError`` lists the known names."""
-    key = str(method).lower()
+    """The course colour of ``method`` (case-insensitive). An unknown name raises ``UnknownNameError``
+    (a ``KeyError`` and a ``ValueError``) listing the known names."""
+    if not isinstance(method, str):
+        raise TypeError(f"method must be a method name such as 'central' (got {method!r:.60})")
+    key = method.lower()
     if key not in METHOD_COLORS:
-        raise KeyError(f"no course colour for {method!r}; known methods: {', '.join(sorted(METHOD_COLORS))}")
+        raise UnknownNameError(f"method {method!r} has no course colour; known methods: {', '.join(sorted(METHOD_COLORS))}")
     return METHOD_COLORS[key]
 
 

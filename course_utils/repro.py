@@ -40,6 +40,11 @@ def pick_device(prefer: str | None = None, verbose: bool = True):
     """
     import torch
 
+    from .validation import check_bool
+
+    verbose = check_bool("verbose", verbose, hint="verbose=False chooses without printing")
+    if prefer is not None and not isinstance(prefer, str):
+        raise TypeError(f"prefer must be None or one of 'cpu', 'cuda', 'mps' (got {prefer!r:.60})")
     cuda_ok = torch.cuda.is_available()
     mps_ok = bool(getattr(torch.backends, "mps", None)) and torch.backends.mps.is_available()
     if prefer is not None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import check_array
+
 
 def _vectors(x, name: str) -> np.ndarray:
-    arr = np.asarray(x, dtype=np.float64)
+    arr = check_array(name, x, finite=False, allow_empty=True, hint="a vector (d,) or a matrix of row vectors (n, d)")
     if arr.ndim not in (1, 2) or arr.shape[-1] == 0:
         raise ValueError(f"{name} must be a vector (d,) or a matrix of row vectors (n, d); got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):

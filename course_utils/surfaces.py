@@ -7,6 +7,8 @@ from typing import Callable
 
 import numpy as np
 
+from .validation import check_array, check_callable, check_number, check_pair, check_positive, check_nonnegative, check_text
+
 
 @dataclass
 class Surface:
@@ -19,14 +21,25 @@ class Surface:
     minimum_value: float
     description: str
 
+    def __post_init__(self):
+        check_text("name", self.name)
+        check_callable("f", self.f, hint="f(x, y) on arrays")
+        check_callable("grad", self.grad, hint="grad(p) for p of shape (2,)")
+        self.xlim = check_pair("xlim", self.xlim, hint="the plotted x range (low, high)")
+        self.ylim = check_pair("ylim", self.ylim, hint="the plotted y range (low, high)")
+        self.start = check_pair("start", self.start, increasing=False, hint="the start point (x, y)")
+        self.minimum_value = check_number("minimum_value", self.minimum_value)
+        check_text("description", self.description, allow_empty=True)
+
     def value(self, p) -> float:
+        """f at the point ``p`` of shape (2,)."""
+        p = check_array("p", p, shape=(2,), hint="a point (x, y)")
         return float(self.f(p[..., 0], p[..., 1]))
 
 
 def quadratic(kappa: float = 10.0) -> Surface:
     """f = (x^2 / kappa + y^2) / 2: curvature 1 along y, 1/kappa along x; condition number kappa."""
-    if not (np.isfinite(kappa) and kappa >= 1):
-        raise ValueError(f"the condition number kappa must be >= 1; got {kappa!r}")
+    kappa = check_number("kappa", kappa, low=1.0, hint="the condition number kappa is L / mu, at least 1")
     mu = 1.0 / kappa
     return Surface(f"quadratic (κ = {kappa:g})", lambda x, y: 0.5 * (mu * x**2 + y**2), lambda p: np.array([mu * p[0], p[1]]),
                    (-4.0, 4.0), (-1.5, 1.5), (-3.5, 1.0), 0.0, "a long narrow valley; L = 1, mu = 1/kappa")
@@ -48,8 +61,11 @@ def saddle() -> Surface:
 def factorization(rating: float = 3.0, lam: float = 0.1) -> Surface:
     """Notebook 05's loss for one rating with K = 1: f(u, v) = (u v - r)^2 + lam (u^2 + v^2).
     Minimum 2 lam r - lam^2 on u = v = +-sqrt(r - lam); a saddle at the origin."""
-    if not (rating > lam >= 0):
-        raise ValueError(f"need rating > lam >= 0; got rating={rating}, lam={lam}")
+    rating = check_positive("rating", rating, hint="the one rating r, e.g. 3")
+    lam = check_nonnegative("lam", lam, hint="the regularization weight, e.g. 0.1")
+    if not rating > lam:
+        raise ValueError(f"lam must be < rating (got rating={rating:g}, lam={lam:g}): the minimum sits at u = v = "
+                         "sqrt(rating - lam), so lam >= rating leaves only the saddle at 0")
     return Surface("factorization (one rating, K = 1)", lambda u, v: (u * v - rating) ** 2 + lam * (u**2 + v**2),
                    lambda p: np.array([2 * (p[0] * p[1] - rating) * p[1] + 2 * lam * p[0], 2 * (p[0] * p[1] - rating) * p[0] + 2 * lam * p[1]]),
                    (-3.0, 3.0), (-3.0, 3.0), (0.2, -2.5), 2 * lam * rating - lam**2, "a curved valley of equally good (u, v) pairs")

@@ -69,9 +69,10 @@ def test_training_playground_runs_and_refuses_bad_settings():
     history = trainer.run()
     assert len(history["valid_rmse"]) == 2 and len(trainer.valid_line.get_xdata()) == 2
     trainer.optimizer.value = "sgd"
-    trainer.button.click()                                      # the Train button
+    trainer.button.click()                                      # the Train button: a background thread
+    assert trainer.wait(timeout=120) is not None and not trainer.thread.is_alive()
     assert trainer.last["valid_rmse"] != history["valid_rmse"]
     trainer.weight_decay.value = -0.5
-    assert trainer.run() is None and "weight decay must be >= 0" in trainer.readout.value
+    assert trainer.run() is None and "weight decay must be a finite number >= 0" in trainer.readout.value
     with pytest.raises(ValueError, match="optimizer must be one of"):
         TrainingPlayground(optimizer="lion")

@@ -192,3 +192,12 @@ def test_download_offline_says_what_to_do(tmp_path):
 def test_official_archives_are_pinned():
     for name, (url, size, sha) in movielens.KNOWN_ARCHIVES.items():
         assert url.endswith(f"/{name}.zip") and size > 0 and len(sha) == 64
+
+
+def test_from_ids_maps_like_numpy_unique_for_every_kind_of_id():
+    rng = np.random.default_rng(0)
+    for raw in (rng.integers(1, 50, 300), rng.integers(0, 10**12, 300), rng.integers(-40, 40, 300),
+                rng.integers(1, 50, 300).astype(np.uint32), np.array([f"u{k}" for k in rng.integers(0, 30, 300)])):
+        d = Ratings.from_ids(raw, raw, np.full(300, 3.0))
+        ids, codes = np.unique(raw, return_inverse=True)
+        assert np.array_equal(d.user_ids, ids) and np.array_equal(d.users, codes) and d.user_ids.dtype == ids.dtype

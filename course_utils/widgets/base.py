@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import base64
 
+# Every control's label shown in full ("learning rate", not "learning r..."): pass style=WIDE_LABELS.
+WIDE_LABELS = {"description_width": "initial"}
+
 LIVE_NOTE = ("Interactive playground: run this notebook in JupyterLab to move the controls. "
              "This picture shows its starting state.")
 
@@ -40,6 +43,9 @@ class Playground:
     def _repr_mimebundle_(self, include=None, exclude=None):
         if self.widget is None:
             raise RuntimeError(f"{type(self).__name__} has no widget yet; set self.widget in __init__")
+        # CSS classes let a browser test (and a teacher's stylesheet) find every playground by kind
+        self.widget.add_class("course-playground")
+        self.widget.add_class(f"course-playground-{type(self).__name__}")
         bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
         encoded = base64.b64encode(self.static_png()).decode("ascii")
         bundle["image/png"] = encoded

@@ -7,7 +7,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..embedding_analysis import nearest_items
-from .base import Playground
+from ..validation import check_array, check_count, check_ids
+from .base import WIDE_LABELS, Playground
 from .live_figure import LiveFigure
 
 
@@ -21,14 +22,21 @@ class EmbeddingExplorer(Playground):
         self.titles, self.candidates = list(titles), candidates
         if len(self.titles) != len(self.factors) or len(self.scores) != len(self.factors):
             raise ValueError("factors, scores and titles must describe the same items")
-        choices = [int(c) for c in choices]
-        if not choices:
-            raise ValueError("choices must offer at least one item")
+        check_array("factors", self.factors, ndim=2, dtype=None)
+        check_array("scores", self.scores, ndim=2, dtype=None, finite=False)
+        if self.scores.shape[1] < 1:
+            raise ValueError(f"scores must hold at least one principal component (got shape {self.scores.shape})")
+        choices = [int(c) for c in check_ids("choices", list(choices), len(self.titles), what="item",
+                                             hint="choices are row indices into factors and titles")]
+        n_neighbors = check_count("n_neighbors", n_neighbors, minimum=1, maximum=20)
         n_comp = self.scores.shape[1]
-        self.item = widgets.Dropdown(options=[(self.titles[c], c) for c in choices], value=choices[0], description="item")
-        self.pc_x = widgets.Dropdown(options=[(f"PC{i + 1}", i) for i in range(n_comp)], value=0, description="x axis")
-        self.pc_y = widgets.Dropdown(options=[(f"PC{i + 1}", i) for i in range(n_comp)], value=min(1, n_comp - 1), description="y axis")
-        self.k = widgets.IntSlider(value=n_neighbors, min=1, max=20, description="neighbours")
+        self.item = widgets.Dropdown(options=[(self.titles[c], c) for c in choices], value=choices[0], description="item",
+                                     style=WIDE_LABELS, layout=widgets.Layout(width="420px"))
+        self.pc_x = widgets.Dropdown(options=[(f"PC{i + 1}", i) for i in range(n_comp)], value=0, description="x axis",
+                                     style=WIDE_LABELS)
+        self.pc_y = widgets.Dropdown(options=[(f"PC{i + 1}", i) for i in range(n_comp)], value=min(1, n_comp - 1),
+                                     description="y axis", style=WIDE_LABELS)
+        self.k = widgets.IntSlider(value=n_neighbors, min=1, max=20, description="neighbours", style=WIDE_LABELS)
         self.readout = widgets.HTML()
         self.live = LiveFigure(ncols=1, figsize=(6.5, 5.0), dpi=80)
         ax = self.live.axes[0]

@@ -10,7 +10,8 @@ import torch
 from ..ode import odeint_fixed
 from ..odenets import SharedResidualStack
 from ..plotting import color_for
-from .base import Playground
+from ..validation import check_choice, check_number
+from .base import WIDE_LABELS, Playground
 from .live_figure import LiveFigure
 
 
@@ -31,10 +32,16 @@ def euler_decay(lam: float, dt: float, t_end: float = 10.0) -> tuple[np.ndarray,
 class EulerStabilityExplorer(Playground):
     """Sliders for lambda and dt; the Euler trajectory against the exact e^(-lambda t)."""
 
+    LAM_RANGE, DT_RANGE = (0.5, 5.0), (0.02, 1.5)
+
     def __init__(self, lam: float = 2.0, dt: float = 0.3, t_end: float = 10.0):
-        self.t_end = t_end
-        self.lam = widgets.FloatSlider(value=lam, min=0.5, max=5.0, step=0.1, description="λ")
-        self.dt = widgets.FloatSlider(value=dt, min=0.02, max=1.5, step=0.01, description="Δt")
+        lam = check_number("lam", lam, low=self.LAM_RANGE[0], high=self.LAM_RANGE[1], hint="the λ slider spans 0.5 to 5")
+        dt = check_number("dt", dt, low=self.DT_RANGE[0], high=self.DT_RANGE[1], hint="the Δt slider spans 0.02 to 1.5")
+        self.t_end = check_number("t_end", t_end, low=0.0, low_open=True, high=100.0)
+        self.lam = widgets.FloatSlider(value=lam, min=self.LAM_RANGE[0], max=self.LAM_RANGE[1], step=0.1,
+                                       description="decay rate λ", style=WIDE_LABELS)
+        self.dt = widgets.FloatSlider(value=dt, min=self.DT_RANGE[0], max=self.DT_RANGE[1], step=0.01,
+                                      description="step size Δt", style=WIDE_LABELS)
         self.readout = widgets.HTML()
         self.live = LiveFigure(ncols=1, figsize=(7.0, 3.4))
         ax = self.live.axes[0]
@@ -97,10 +104,13 @@ class ResNetDepthExplorer(Playground):
     DEPTHS = (1, 2, 4, 8, 16, 32, 64)
 
     def __init__(self, f, h0: torch.Tensor, n_blocks: int = 4):
-        if n_blocks not in self.DEPTHS:
-            raise ValueError(f"n_blocks must be one of {self.DEPTHS}; got {n_blocks}")
+        check_choice("n_blocks", n_blocks, self.DEPTHS)
+        if not callable(f):
+            raise TypeError(f"f must be the residual block, a callable f(t, h) (got {type(f).__name__})")
+        if not (isinstance(h0, torch.Tensor) and h0.ndim == 2 and h0.shape[1] == 2):
+            raise ValueError(f"h0 must be a tensor of starting points of shape (batch, 2) (got {getattr(h0, 'shape', type(h0).__name__)})")
         self.f, self.h0 = f, h0
-        self.depth = widgets.SelectionSlider(options=self.DEPTHS, value=n_blocks, description="blocks L")
+        self.depth = widgets.SelectionSlider(options=self.DEPTHS, value=n_blocks, description="blocks L", style=WIDE_LABELS)
         self.readout = widgets.HTML()
         self.live = LiveFigure(ncols=1, figsize=(5.5, 4.6))
         ax = self.live.axes[0]

@@ -9,6 +9,12 @@ playground that names its ``dynamic`` artists gets blitting: the static part (ax
 ticks, contours) is drawn once into a cached background, and each refresh restores it and
 draws only the dynamic artists. Call ``invalidate()`` after changing anything static
 (limits, contours, titles).
+
+Sharpness: the PNG is drawn with ``pixel_ratio`` times as many pixels as the figure's size
+in CSS pixels (``figsize * dpi``), and the Image widget is told to show it at that CSS size.
+On a high-DPI screen (device pixel ratio up to ``pixel_ratio``) each PNG pixel then lands on
+at most one screen pixel: nothing is upscaled, so nothing is blurred. On a 1x screen the
+browser downsamples, which stays sharp.
 """
 
 from __future__ import annotations
@@ -20,15 +26,27 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from ..presenter import figure_scale
+
+PIXEL_RATIO = 2  # PNG pixels per CSS pixel: sharp on screens up to 2x (most high-DPI laptops)
+
 
 class LiveFigure:
-    """Own a ``Figure`` (not a pyplot one, so it is never displayed twice) and its Image widget."""
+    """Own a ``Figure`` (not a pyplot one, so it is never displayed twice) and its Image widget.
 
-    def __init__(self, ncols: int = 1, figsize=(8.0, 3.6), dpi: int = 90):
-        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+    ``figsize`` (inches) times ``dpi`` is the size shown, in CSS pixels; the PNG holds
+    ``pixel_ratio`` times as many pixels in each direction.
+    """
+
+    def __init__(self, ncols: int = 1, figsize=(8.0, 3.6), dpi: int = 90, pixel_ratio: float | None = None):
+        dpi = dpi * figure_scale()  # presenter mode (course_utils.presenter) draws playgrounds larger
+        self.css_size = (round(figsize[0] * dpi), round(figsize[1] * dpi))
+        self.pixel_ratio = PIXEL_RATIO if pixel_ratio is None else pixel_ratio
+        self.figure = Figure(figsize=figsize, dpi=dpi * self.pixel_ratio, layout="constrained")
         self.canvas = FigureCanvasAgg(self.figure)
         self.axes = [self.figure.add_subplot(1, ncols, i + 1) for i in range(ncols)]
-        self.image = widgets.Image(format="png")
+        width, height = self.css_size
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
         self.renders = 0
         self.dynamic: list = []
         self._background = None

@@ -7,7 +7,8 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from .base import Playground
+from ..validation import check_array, check_count
+from .base import WIDE_LABELS, Playground
 from .live_figure import LiveFigure
 
 
@@ -26,12 +27,17 @@ class MatmulExplorer(Playground):
     """Sliders for i and j; highlights row i of A, column j of B and cell (i, j) of C."""
 
     def __init__(self, A, B, i: int = 0, j: int = 0):
-        self.A, self.B = np.asarray(A), np.asarray(B)
+        self.A = check_array("A", A, ndim=2, dtype=None)
+        self.B = check_array("B", B, ndim=2, dtype=None)
+        if self.A.shape[1] != self.B.shape[0]:
+            raise ValueError(f"A's columns must match B's rows for A @ B (got A {self.A.shape} and B {self.B.shape})")
         self.C = self.A @ self.B
-        matmul_cell(self.A, self.B, i, j)  # validates shapes and the starting cell
         m, n = self.C.shape
-        self.i = widgets.IntSlider(value=i, min=0, max=m - 1, description="row i")
-        self.j = widgets.IntSlider(value=j, min=0, max=n - 1, description="column j")
+        i = check_count("i", i, minimum=0, maximum=m - 1, hint=f"C = A @ B has {m} rows")
+        j = check_count("j", j, minimum=0, maximum=n - 1, hint=f"C = A @ B has {n} columns")
+        matmul_cell(self.A, self.B, i, j)  # validates shapes
+        self.i = widgets.IntSlider(value=i, min=0, max=m - 1, description="row i", style=WIDE_LABELS)
+        self.j = widgets.IntSlider(value=j, min=0, max=n - 1, description="column j", style=WIDE_LABELS)
         self.readout = widgets.HTML()
         self.live = LiveFigure(ncols=3, figsize=(9.5, 3.2))
         self.boxes = []
@@ -44,6 +50,7 @@ class MatmulExplorer(Playground):
             box = Rectangle((0, 0), 1, 1, fill=False, lw=3, ec="#d62728")
             ax.add_patch(box)
             self.boxes.append(box)
+        self.live.set_dynamic(self.boxes)     # only the three highlight boxes move: blit them
         for w in (self.i, self.j):
             w.observe(self.update, names="value")
         self.widget = widgets.VBox([widgets.HBox([self.i, self.j]), self.readout, self.live.image])

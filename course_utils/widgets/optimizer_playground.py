@@ -14,9 +14,12 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 from ..optimizers import OPTIMIZERS, check_hyperparameters, optimize
 from ..plotting import color_for
 from ..surfaces import SURFACES
+from ..validation import check_choice, check_count, check_number
+from .base import WIDE_LABELS as WIDE
 from .base import Playground
 from .live_figure import LiveFigure
 
+LR_RANGE, STEPS_RANGE, KAPPA_RANGE = (1e-4, 10.0), (1, 500), (1.0, 1000.0)
 LABELS = {"gd": "GD", "momentum": "momentum", "nesterov": "Nesterov", "rmsprop": "RMSProp", "adam": "Adam", "adamw": "AdamW"}
 
 
@@ -39,23 +42,32 @@ class OptimizerPlayground(Playground):
     def __init__(self, surface: str = "quadratic", optimizers=("gd", "momentum", "adam"), lr: float = 0.1,
                  momentum: float = 0.9, beta1: float = 0.9, beta2: float = 0.999, weight_decay: float = 0.0,
                  n_steps: int = 100, kappa: float = 30.0):
-        if surface not in SURFACES:
-            raise ValueError(f"surface must be one of {sorted(SURFACES)}; got {surface!r}")
+        check_choice("surface", surface, sorted(SURFACES))
         unknown = set(optimizers) - set(OPTIMIZERS)
         if unknown:
             raise ValueError(f"unknown optimizers {sorted(unknown)}; choose from {sorted(OPTIMIZERS)}")
-        self.surface_name = widgets.Dropdown(options=sorted(SURFACES), value=surface, description="surface")
-        self.kappa = widgets.FloatLogSlider(value=kappa, base=10, min=0, max=3, step=0.1, description="κ (quadratic)")
+        # the sliders would clamp an out-of-range value without a word: refuse it here instead
+        lr = check_number("lr", lr, low=LR_RANGE[0], high=LR_RANGE[1], hint="the learning-rate slider spans 1e-4 to 10")
+        momentum = check_number("momentum", momentum, low=0.0, high=1.0, high_open=True)
+        beta1 = check_number("beta1", beta1, low=0.0, high=1.0, high_open=True)
+        beta2 = check_number("beta2", beta2, low=0.0, high=1.0, high_open=True)
+        weight_decay = check_number("weight_decay", weight_decay, low=0.0)
+        n_steps = check_count("n_steps", n_steps, minimum=STEPS_RANGE[0], maximum=STEPS_RANGE[1])
+        kappa = check_number("kappa", kappa, low=KAPPA_RANGE[0], high=KAPPA_RANGE[1], hint="the κ slider spans 1 to 1000")
+        self.surface_name = widgets.Dropdown(options=sorted(SURFACES), value=surface, description="surface", style=WIDE)
+        self.kappa = widgets.FloatLogSlider(value=kappa, base=10, min=0, max=3, step=0.1, description="κ (quadratic only)",
+                                            style=WIDE, layout=widgets.Layout(width="360px"))
         self.ticks = {n: widgets.Checkbox(value=n in optimizers, description=LABELS[n], indent=False,
                                           layout=widgets.Layout(width="110px")) for n in OPTIMIZERS}
-        self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-4, max=1, step=0.05, description="learning rate")
-        self.momentum = widgets.FloatText(value=momentum, description="momentum", layout=widgets.Layout(width="180px"))
-        self.beta1 = widgets.FloatText(value=beta1, description="β1", layout=widgets.Layout(width="180px"))
-        self.beta2 = widgets.FloatText(value=beta2, description="β2", layout=widgets.Layout(width="180px"))
-        self.weight_decay = widgets.FloatText(value=weight_decay, description="weight decay", layout=widgets.Layout(width="180px"))
-        self.n_steps = widgets.IntSlider(value=n_steps, min=1, max=500, description="steps")
-        self.x0 = widgets.FloatText(description="start x", layout=widgets.Layout(width="180px"))
-        self.y0 = widgets.FloatText(description="start y", layout=widgets.Layout(width="180px"))
+        self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-4, max=1, step=0.05, description="learning rate",
+                                         style=WIDE, readout_format=".2e", layout=widgets.Layout(width="380px"))
+        self.momentum = widgets.FloatText(value=momentum, description="momentum", style=WIDE, layout=widgets.Layout(width="170px"))
+        self.beta1 = widgets.FloatText(value=beta1, description="β1 (Adam)", style=WIDE, layout=widgets.Layout(width="170px"))
+        self.beta2 = widgets.FloatText(value=beta2, description="β2 (Adam)", style=WIDE, layout=widgets.Layout(width="170px"))
+        self.weight_decay = widgets.FloatText(value=weight_decay, description="weight decay", style=WIDE, layout=widgets.Layout(width="180px"))
+        self.n_steps = widgets.IntSlider(value=n_steps, min=STEPS_RANGE[0], max=STEPS_RANGE[1], description="steps", style=WIDE)
+        self.x0 = widgets.FloatText(description="start x", style=WIDE, layout=widgets.Layout(width="160px"))
+        self.y0 = widgets.FloatText(description="start y", style=WIDE, layout=widgets.Layout(width="160px"))
         self.readout = widgets.HTML()
         self.live = LiveFigure(ncols=2, figsize=(10.0, 4.0), dpi=80)
         self.ax_path, self.ax_loss = self.live.axes
@@ -147,9 +159,12 @@ class OptimizerPlayground(Playground):
             self.last = None
             return None
         names = [n for n, t in self.ticks.items() if t.value]
+        lines = []
+        if "nesterov" in names and settings["momentum"] <= 0:   # an invalid combination, not an error
+            names.remove("nesterov")
+            lines.append("<span style='color:#b00'>Nesterov: not run, it needs momentum &gt; 0 (set momentum, e.g. 0.9)</span>")
         start = np.array([self.x0.value, self.y0.value], dtype=float)
         results = run_all(self.surface, names, settings, start, int(self.n_steps.value))
-        lines = []
         for name in OPTIMIZERS:
             r = results.get(name)
             path_line, loss_line, end = self.path_lines[name], self.loss_lines[name], self.ends[name]

@@ -10,7 +10,8 @@ import numpy as np
 
 from ..finite_diff import METHODS, derivative
 from ..plotting import color_for
-from .base import Playground
+from ..validation import check_number
+from .base import WIDE_LABELS, Playground
 
 # name -> (f, f') ; learners add their own with SecantExplorer(functions={...}).
 SECANT_FUNCTIONS: dict[str, tuple[Callable, Callable]] = {
@@ -52,10 +53,14 @@ class SecantExplorer(Playground):
             raise ValueError(f"function must be one of {list(self.functions)}; got {function!r}")
         if method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}; got {method!r}")
-        self.function = widgets.Dropdown(options=list(self.functions), value=function, description="f")
-        self.x0 = widgets.FloatSlider(value=x0, min=-2.0, max=2.0, step=0.05, description="x0")
-        self.log10_h = widgets.FloatSlider(value=log10_h, min=-15.0, max=0.0, step=0.25, description="log10 h")
-        self.method = widgets.ToggleButtons(options=list(METHODS), value=method, description="method")
+        x0 = check_number("x0", x0, low=-2.0, high=2.0, hint="the x0 slider spans -2 to 2")
+        log10_h = check_number("log10_h", log10_h, low=-15.0, high=0.0, hint="h runs from 1e-15 to 1")
+        self.function = widgets.Dropdown(options=list(self.functions), value=function, description="function f",
+                                         style=WIDE_LABELS)
+        self.x0 = widgets.FloatSlider(value=x0, min=-2.0, max=2.0, step=0.05, description="point x0", style=WIDE_LABELS)
+        self.log10_h = widgets.FloatSlider(value=log10_h, min=-15.0, max=0.0, step=0.25, description="step log10 h",
+                                           style=WIDE_LABELS)
+        self.method = widgets.ToggleButtons(options=list(METHODS), value=method, description="method", style=WIDE_LABELS)
         self.readout = widgets.HTML()
         from .live_figure import LiveFigure
 

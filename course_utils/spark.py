@@ -1,0 +1,343 @@
+"""Apache Spark for notebook 08: is it here, a quiet local session, and moving data both ways.
+
+PySpark is an optional extra (``pip install -e ".[scale]"``, about 450 MB of jars) and it
+needs Java 17 or newer from the system's packages. Nothing here imports PySpark until a
+session is asked for, so the rest of the course never pays for it.
+
+- ``spark_environment()``: which PySpark and Java are present, and whether Spark can run.
+- ``spark_available()``: the notebook's gate; prints one line naming the install command
+  when Spark cannot run (and fails instead when ``$COURSE_REQUIRE_SPARK=1``, as in CI).
+- ``local_spark_session()``: ``local[cores]`` on 127.0.0.1 only, UI off, every temporary,
+  warehouse and checkpoint file inside one git-ignored folder, the JVM's log in a file there;
+  ``stop_spark()`` stops it and ends its Java process.
+- ``spark_objective``: the weighted-lambda loss Spark's ALS minimizes, for any ``FactorModel``.
+- ``ratings_frame``: a ``Ratings`` set as a Spark DataFrame ``(user, item, rating)``.
+- ``factors_to_numpy`` / ``factor_model_from_spark``: Spark's factors back as NumPy
+  arrays of shape ``(n_rows, k)`` (rows Spark never saw stay 0) or a ``FactorModel``.
+- ``recommendations_to_numpy``: ``recommendForAllUsers`` output as ``(n_users, n)`` arrays.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from .validation import check_array, check_count, check_nonnegative, check_number
+
+INSTALL_COMMAND = '.venv/bin/pip install -e ".[scale]"'
+MIN_JAVA = 17
+REQUIRE_ENV_VAR = "COURSE_REQUIRE_SPARK"
+JAVA_INSTALL_HINT = "install Java 17 or newer (Debian/Ubuntu: apt-get install openjdk-17-jre-headless) or point JAVA_HOME at one"
+
+
+# ----------------------------------------------------------------------------- what is installed
+def _java_executable() -> Path | None:
+    home = os.environ.get("JAVA_HOME")
+    if home and (Path(home) / "bin" / "java").is_file():
+        return Path(home) / "bin" / "java"
+    found = shutil.which("java")
+    return Path(found) if found else None
+
+
+def java_version() -> str | None:
+    """The version of the Java that Spark would start (``$JAVA_HOME``, else ``java`` on the
+    PATH), e.g. ``"17.0.15"``; None when there is none. Read from the JDK's ``release`` file
+    when it has one (no JVM is started), else from ``java -version``."""
+    java = _java_executable()
+    if java is None:
+        return None
+    release = java.resolve().parents[1] / "release"
+    if release.is_file():
+        match = re.search(r'^JAVA_VERSION="([^"]+)"', release.read_text(errors="replace"), re.M)
+        if match:
+            return match.group(1)
+    try:
+        out = subprocess.run([str(java), "-version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(r'version "([^"]+)"', out.stderr + out.stdout)
+    return match.group(1) if match else None
+
+
+def _major(version: str | None) -> int | None:
+    if not version:
+        return None
+    parts = version.split(".")
+    try:
+        return int(parts[1]) if parts[0] == "1" and len(parts) > 1 else int(re.match(r"\d+", parts[0]).group())
+    except (AttributeError, ValueError):
+        return None
+
+
+def spark_environment() -> dict:
+    """Whether notebook 08 can run Spark here: ``{"pyspark": version or None, "java": version
+    or None, "ready": bool, "reason": what is missing and how to get it ("" when ready)}``."""
+    try:
+        pyspark = metadata.version("pyspark")
+    except metadata.PackageNotFoundError:
+        pyspark = None
+    java = java_version()
+    reasons = []
+    if pyspark is None:
+        reasons.append(f"PySpark is not installed: run `{INSTALL_COMMAND}` in the course folder")
+    major = _major(java)
+    if java is None:
+        reasons.append(f"no Java found: {JAVA_INSTALL_HINT}")
+    elif major is None or major < MIN_JAVA:
+        reasons.append(f"Java {java} is too old (Spark 4 needs Java {MIN_JAVA}+): {JAVA_INSTALL_HINT}")
+    return {"pyspark": pyspark, "java": java, "ready": not reasons, "reason": "; ".join(reasons)}
+
+
+def spark_summary() -> str:
+    """One line for the environment report: versions, or what is missing."""
+    env = spark_environment()
+    found = f"PySpark {env['pyspark'] or 'not installed'}, Java {env['java'] or 'not found'}"
+    return found + ("" if env["ready"] else f"; notebook 08 skips its Spark cells ({env['reason']})")
+
+
+def spark_available(verbose: bool = True) -> bool:
+    """The gate for notebook 08's Spark cells: True when PySpark and Java 17+ are here.
+
+    Otherwise print one line saying what is missing and the command that fixes it, and
+    return False, so the cells that need Spark skip cleanly. When ``$COURSE_REQUIRE_SPARK``
+    is 1 (CI sets it), raise instead: there a skipped Spark path would be a silent failure.
+    """
+    env = spark_environment()
+    if env["ready"]:
+        return True
+    if os.environ.get(REQUIRE_ENV_VAR, "").strip() == "1":
+        raise RuntimeError(f"{REQUIRE_ENV_VAR}=1 but Spark cannot run here: {env['reason']}")
+    if verbose:
+        print(f"Spark cells skipped: {env['reason']}.")
+    return False
+
+
+# ----------------------------------------------------------------------------- the objective
+def spark_objective(model, data, reg_param: float) -> float:
+    r"""The loss Spark's explicit-feedback ALS minimizes, evaluated for a ``FactorModel``:
+
+        J_w = sum_{(i,j)} (r_ij - r_hat_ij)^2 + reg_param (sum_i n_i ||u_i||^2 + sum_j n_j ||v_j||^2)
+
+    with n_i, n_j the numbers of ratings of user i and item j in ``data`` (Spark's
+    "ALS-WR" weighting: each row's penalty grows with its rating count). Spark's model has
+    no biases and no mean, so compare models whose ``mu`` and biases are 0. This is what the
+    course's ``ALS(..., weighted=True)`` minimizes too (with ``lam = reg_param``).
+    """
+    reg_param = check_nonnegative("reg_param", reg_param)
+    if not hasattr(model, "predict") or not hasattr(data, "ratings"):
+        raise TypeError(f"spark_objective needs a FactorModel and a Ratings set (got {type(model).__name__}, {type(data).__name__})")
+    err = data.ratings - model.predict(data.users, data.items)
+    n_user = np.bincount(data.users, minlength=data.n_users)
+    n_item = np.bincount(data.items, minlength=data.n_items)
+    penalty = n_user @ np.sum(model.user_factors**2, axis=1) + n_item @ np.sum(model.item_factors**2, axis=1)
+    return float(err @ err + reg_param * penalty)
+
+
+# ----------------------------------------------------------------------------- a local session
+def default_folder() -> Path:
+    """Where Spark's files go: ``build/spark`` in the course repository (git-ignored), or a
+    folder under the system's temporary directory when the package is installed elsewhere."""
+    root = Path(__file__).resolve().parents[1]
+    if (root / "pyproject.toml").is_file() and (root / "course_utils").is_dir():
+        return root / "build" / "spark"
+    return Path(tempfile.gettempdir()) / "course-utils-spark"
+
+
+_LOG4J = """\
+# Written by course_utils.spark: Spark's driver logs errors only, to its stderr (a file).
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = stderr
+appender.stderr.type = Console
+appender.stderr.name = stderr
+appender.stderr.target = SYSTEM_ERR
+appender.stderr.layout.type = PatternLayout
+appender.stderr.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
+"""
+
+
+@contextlib.contextmanager
+def _process_output_to(path: Path):
+    """Point this process's stdout and stderr file descriptors at ``path`` for the block.
+    A JVM started inside keeps them, so its banner and warnings land in the file instead of
+    under a notebook cell; Python's own streams are restored afterwards."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with open(path, "ab") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in saved:
+            os.close(fd)
+
+
+def local_spark_session(cores: int = 2, folder=None, driver_memory: str = "1g", app_name: str = "course-als",
+                        jit: str = "quick"):
+    """A SparkSession in local mode for the course; returns ``(spark, seconds to start)``.
+
+    ``local[cores]``: one JVM on this machine, ``cores`` task threads. Bound to 127.0.0.1
+    (nothing listens on other interfaces), web UI and console progress bars off, shuffle,
+    temporary, warehouse and checkpoint files under ``folder`` (default ``default_folder()``),
+    the JVM's own output in ``folder/driver.log``, Spark's log level ERROR.
+    ``jit="quick"`` starts the JVM with its quick compiler only (``-XX:TieredStopAtLevel=1``):
+    about half the CPU time to start, which dominates on small data; ``"full"`` keeps Java's
+    default optimizing compiler (better for long benchmarks).
+    """
+    cores = check_count("cores", cores, minimum=1, maximum=os.cpu_count() or 1)
+    if not isinstance(driver_memory, str) or not re.fullmatch(r"\d+[mg]", driver_memory):
+        raise ValueError(f"driver_memory must be a size such as '1g' or '512m' (got {driver_memory!r})")
+    if jit not in ("quick", "full"):
+        raise ValueError(f"jit must be 'quick' or 'full' (got {jit!r})")
+    if not spark_available(verbose=False):
+        raise RuntimeError(f"Spark cannot run here: {spark_environment()['reason']}")
+    folder = Path(folder) if folder is not None else default_folder()
+    for sub in ("local", "tmp", "warehouse", "checkpoints"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    log4j = folder / "log4j2.properties"
+    log4j.write_text(_LOG4J)
+    java_options = f"-Dlog4j2.configurationFile=file:{log4j} -Djava.io.tmpdir={folder / 'tmp'}"
+    if jit == "quick":
+        java_options += " -XX:TieredStopAtLevel=1"
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # Python workers (if any) use this environment
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        # PySpark 4.3 warns that pandas 3 is "not yet fully supported"; the course moves no
+        # pandas frames through Spark, so the warning says nothing about what runs here.
+        warnings.filterwarnings("ignore", message=".*does not yet fully support pandas.*")
+        from pyspark.sql import SparkSession
+
+        builder = (SparkSession.builder.master(f"local[{cores}]").appName(app_name)
+                   .config("spark.driver.host", "127.0.0.1")
+                   .config("spark.driver.bindAddress", "127.0.0.1")
+                   .config("spark.ui.enabled", "false")
+                   .config("spark.ui.showConsoleProgress", "false")
+                   .config("spark.driver.memory", driver_memory)
+                   .config("spark.driver.extraJavaOptions", java_options)
+                   .config("spark.local.dir", str(folder / "local"))
+                   .config("spark.sql.warehouse.dir", str(folder / "warehouse"))
+                   .config("spark.sql.shuffle.partitions", str(2 * cores))
+                   .config("spark.default.parallelism", str(2 * cores)))
+        with _process_output_to(folder / "driver.log"):
+            spark = builder.getOrCreate()
+            spark.sparkContext.setLogLevel("ERROR")
+            spark.sparkContext.setCheckpointDir(str(folder / "checkpoints"))
+    return spark, time.perf_counter() - start
+
+
+def stop_spark(spark, timeout: float = 60.0) -> int | None:
+    """Stop the session and end its Java process (``SparkSession.stop`` alone leaves the JVM
+    running, holding its memory, until Python exits). Returns the JVM's exit code, or None if
+    there was no Java process. A later ``local_spark_session`` starts a fresh one."""
+    timeout = check_nonnegative("timeout", timeout)
+    from pyspark import SparkContext
+
+    spark.stop()
+    gateway = SparkContext._gateway
+    if gateway is None:
+        return None
+    process = getattr(gateway, "proc", None)
+    with contextlib.suppress(Exception):
+        gateway.shutdown()
+    SparkContext._gateway, SparkContext._jvm = None, None
+    if process is None:
+        return None
+    with contextlib.suppress(Exception):
+        process.stdin.close()            # Spark's Python gateway exits when its stdin closes
+    try:
+        return process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.terminate()
+        return process.wait(10)
+
+
+# ----------------------------------------------------------------------------- data both ways
+def ratings_frame(spark, users, items, ratings, folder=None, name: str = "ratings"):
+    """Ratings as a cached Spark DataFrame with columns ``user``, ``item`` (int) and
+    ``rating`` (float), by way of a CSV file in ``folder`` (default ``default_folder()``):
+    the way a cluster gets data too (Spark reads files; the driver never holds the ratings).
+    ``users``, ``items``: 0-based whole numbers; ``ratings``: numbers; all of one length.
+    The file is ``folder/<name>.csv``: a later frame of the same name overwrites it, so give
+    frames that are in use at the same time different names (Spark may reread the file)."""
+    from .validation import check_same_length
+
+    users = check_array("users", users, ndim=1, dtype=np.int64)
+    items = check_array("items", items, ndim=1, dtype=np.int64)
+    ratings = check_array("ratings", ratings, ndim=1)
+    check_same_length(users=users, items=items, ratings=ratings)
+    if users.min() < 0 or items.min() < 0:
+        raise ValueError("users and items must be 0-based ids >= 0 (got a negative id); use Ratings.from_ids to map raw ids")
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        raise ValueError(f"name must be letters, digits, '_' or '-' (got {name!r}); it names the CSV file")
+    folder = Path(folder) if folder is not None else default_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.csv"
+    with open(path, "w") as out:                 # 9 significant digits: all that Spark's float32 ratings keep
+        for start in range(0, len(users), 1_000_000):
+            chunk = slice(start, start + 1_000_000)
+            out.writelines(f"{u},{i},{r:.9g}\n" for u, i, r in zip(users[chunk].tolist(), items[chunk].tolist(), ratings[chunk].tolist()))
+    frame = spark.read.csv(str(path), schema="user INT, item INT, rating FLOAT").cache()
+    frame.count()  # read the file once, now
+    return frame
+
+
+def factors_to_numpy(frame, n_rows: int, k: int) -> np.ndarray:
+    """Spark's ``userFactors`` or ``itemFactors`` (columns ``id``, ``features``) as a float64
+    array of shape ``(n_rows, k)``; rows Spark has no factors for (no training rating) stay 0,
+    as in the course's ALS."""
+    n_rows, k = check_count("n_rows", n_rows), check_count("k", k)
+    out = np.zeros((n_rows, k))
+    rows = frame.select("id", "features").collect()
+    if rows:
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        if ids.max() >= n_rows:
+            raise ValueError(f"Spark has factors for id {ids.max()}, but n_rows is {n_rows}; pass the data's n_users or n_items")
+        values = np.array([r[1] for r in rows], dtype=np.float64)
+        if values.shape[1] != k:
+            raise ValueError(f"Spark's factors have rank {values.shape[1]}, but k is {k}")
+        out[ids] = values
+    return out
+
+
+def factor_model_from_spark(spark_model, n_users: int, n_items: int, mu: float = 0.0, user_bias=None, item_bias=None):
+    """A course ``FactorModel`` holding a fitted Spark ``ALSModel``'s factors, so the course's
+    tools (``rmse``, ``predict``, top-N) run on them. Spark's model has no biases and no mean:
+    by default they are 0, so ``predict`` gives Spark's own ``u . v``; pass the biases that were
+    taken out of the ratings before Spark saw them to predict on the original scale."""
+    from .als import FactorModel
+
+    k = int(spark_model.rank)
+    mu = check_number("mu", mu)
+    n_users, n_items = check_count("n_users", n_users), check_count("n_items", n_items)
+    user_bias = np.zeros(n_users) if user_bias is None else check_array("user_bias", user_bias, shape=(n_users,))
+    item_bias = np.zeros(n_items) if item_bias is None else check_array("item_bias", item_bias, shape=(n_items,))
+    return FactorModel(factors_to_numpy(spark_model.userFactors, n_users, k), factors_to_numpy(spark_model.itemFactors, n_items, k),
+                       user_bias.copy(), item_bias.copy(), float(mu))
+
+
+def recommendations_to_numpy(frame, n_users: int, n: int, user_col: str = "user", item_col: str = "item"):
+    """``ALSModel.recommendForAllUsers(n)`` as two arrays of shape ``(n_users, n)``: item ids
+    (best first) and Spark's scores; users Spark has no list for get item -1 and score NaN."""
+    n_users, n = check_count("n_users", n_users), check_count("n", n)
+    items = np.full((n_users, n), -1, dtype=np.int64)
+    scores = np.full((n_users, n), np.nan)
+    for row in frame.collect():
+        user, recs = row[user_col], row["recommendations"]
+        items[user, : len(recs)] = [r[item_col] for r in recs]
+        scores[user, : len(recs)] = [r["rating"] for r in recs]
+    return items, scores
