@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from .ratings import Ratings
-from .validation import check_bool, check_choice, check_count, check_nonnegative, check_positive
+from .validation import check_bool, check_callable, check_choice, check_count, check_nonnegative, check_positive
 
 
 def _check_ratings(name: str, data) -> None:
@@ -157,11 +157,14 @@ def fit_gd(model: nn.Module, train: Ratings, epochs: int = 10, batch_size: int =
     epochs = check_count("epochs", epochs)
     batch_size = check_count("batch_size", batch_size, hint="try batch_size=1024")
     lr = check_positive("lr", lr, hint="try lr=1e-2")
-    weight_decay, lam, lam_bias = (check_nonnegative(name, value) for name, value in
-                                   (("weight_decay", weight_decay), ("lam", lam), ("lam_bias", lam_bias)))
+    weight_decay, lam, lam_bias = (check_nonnegative(name, value, hint=f"use {name}=0 for no penalty, or a value such as {typical}")
+                                   for name, value, typical in (("weight_decay", weight_decay, 1e-4), ("lam", lam, 5),
+                                                                ("lam_bias", lam_bias, 3)))
     if progress is not None:
         check_bool("progress", progress)
     check_bool("track_train", track_train)
+    if on_epoch is not None:
+        check_callable("on_epoch", on_epoch, hint="pass a function on_epoch(epoch, history), or None")
     device = torch.device(device or "cpu")
     model.to(device)
     users, items, ratings = _tensors(train, device)

@@ -232,6 +232,11 @@ def test_fit_gd_refuses_bad_input_at_the_boundary(small):
         fit_gd(model, train, batch_size=0)
     with pytest.raises(ValueError, match="optimizer must be one of"):
         fit_gd(model, train, optimizer="lbfgs")
+    with pytest.raises(TypeError, match="on_epoch must be a function"):
+        fit_gd(model, train, on_epoch="redraw")
+    stops = []
+    history = fit_gd(model, train, epochs=5, on_epoch=lambda epoch, h: stops.append(epoch) or epoch == 2)
+    assert stops == [1, 2] and len(history["train_mse"]) == 2              # a true return value stops training
     with pytest.raises(ValueError, match="lam must be >= 0"):
         fit_gd(model, train, lam=-1.0)
     with pytest.raises(TypeError, match="model must be a torch nn.Module"):
