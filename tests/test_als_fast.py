@@ -141,6 +141,19 @@ def test_choose_dtype_on_mps_cpu_and_cuda():
         ne.choose_dtype("cpu", "float16")
 
 
+def test_als_on_mps_runs_float32_and_warns_only_when_float64_was_asked(small):
+    import warnings
+
+    train, _ = small                                  # constructing needs no MPS device: arrays are made in fit
+    with pytest.warns(UserWarning, match="MPS has no float64"):
+        explicit = ALS(train, 4, 1.0, backend="torch", device="mps", dtype="float64")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        auto = ALS(train, 4, 1.0, backend="torch", device="mps")
+    assert explicit.dtype == auto.dtype == "float32" and "MPS has no float64" in auto.dtype_note
+    assert ALS(train, 4, 1.0, backend="torch").dtype == "float64"            # direct solver on the CPU: float64
+
+
 def test_als_refuses_bad_options_with_a_fix(small):
     train, _ = small
     with pytest.raises(ValueError, match=r"lam must be > 0 \(got 0\): λ = 0 makes each normal-equation matrix singular"):
