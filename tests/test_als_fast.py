@@ -228,7 +228,7 @@ def test_measure_sweep_times_covers_the_grid(small):
     grid = measure_sweep_times(train, [1000, 2000], [2, 4], solver="cg", n_sweeps=2, repeats=2)
     assert sorted(zip(grid["nnz"], grid["k"])) == [(1000, 2), (1000, 4), (2000, 2), (2000, 4)]
     assert np.all(grid["seconds"] > 0) and np.all(grid["spread"] >= 0)
-    with pytest.raises(ValueError, match="size must be a whole number in"):
+    with pytest.raises(ValueError, match=r"sizes \(each size\) must be a whole number in"):
         measure_sweep_times(train, [10**9], [2])
 
 
