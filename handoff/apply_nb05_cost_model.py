@@ -1,4 +1,4 @@
-"""Insert the cost-model cells (handoff/nb05_cost_model_cells.md) into a copy of notebook 05.
+"""Insert the cost-model cells (handoff/nb05_cost_model.md) into a copy of notebook 05.
 
     python handoff/apply_nb05_cost_model.py SOURCE.ipynb DEST.ipynb
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-CELLS = Path(__file__).with_name("nb05_cost_model_cells.md")
+CELLS = Path(__file__).with_name("nb05_cost_model.md")
 IMPORT = "from course_utils.cost_model import fit_power_law, measure_sweep_times\n"
 AFTER, SETUP, IMPORT_AFTER = "cell-036", "cell-001", "from course_utils.crossval import"
 
