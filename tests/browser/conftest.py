@@ -58,10 +58,10 @@ def notebooks_left_as_they_were():
     """A browser test must never change the course's notebooks (e.g. save outputs into them)."""
     before = {p: p.read_bytes() for p in NOTEBOOK_DIR.glob("*.ipynb")}
     yield
-    changed = [p.name for p, data in before.items() if p.read_bytes() != data]
+    changed = [path for path, data in before.items() if path.read_bytes() != data]
     for path in changed:
         path.write_bytes(before[path])
-    assert not changed, f"the browser test changed {changed} (restored); is autosave on?"
+    assert not changed, f"the browser test changed {[p.name for p in changed]} (restored); is autosave on?"
 
 
 @pytest.fixture(scope="session")
