@@ -148,8 +148,9 @@ def expected_blocked_pairs(degrees, n_blocks: int, population: float | None = No
     P = check_count("n_blocks", n_blocks)
     if P == 1:
         return float(np.count_nonzero(degrees))
+    degrees, how_many = np.unique(degrees, return_counts=True)      # rows with equal counts reach as many blocks
     if population is None:
-        return float(np.sum(P * -np.expm1(degrees * np.log1p(-1.0 / P))))
+        return float(how_many @ (P * -np.expm1(degrees * np.log1p(-1.0 / P))))
     total = check_positive("population", population, hint="the number of rows on the other side, e.g. n_users")
     if degrees.max() > total:
         raise ValueError(f"degrees must not exceed population = {total:g} (got {degrees.max():g}): a row cannot have "
@@ -158,7 +159,7 @@ def expected_blocked_pairs(degrees, n_blocks: int, population: float | None = No
     fits = degrees <= rest                                           # else no block can be missed
     d = degrees[fits]
     log_miss = gammaln(rest + 1) - gammaln(rest - d + 1) - gammaln(total + 1) + gammaln(total - d + 1)
-    return float(np.sum(P * -np.expm1(log_miss)) + P * np.count_nonzero(~fits))
+    return float(how_many[fits] @ (P * -np.expm1(log_miss)) + P * how_many[~fits].sum())
 
 
 def traffic_from_degrees(user_degrees, item_degrees, n_blocks: int, k: int) -> dict:
