@@ -92,6 +92,8 @@ def sweep_traffic(users, items, n_blocks: int, k: int) -> dict:
     """Both half-sweeps of one ALS sweep (item factors to user blocks, then user factors to
     item blocks), each scheme summed, in numbers; plus ``ratings_bytes``. Same keys as
     ``half_sweep_traffic``."""
+    users, items = _ids("users", users), _ids("items", items)
+    check_same_length(users=users, items=items)
     to_users = half_sweep_traffic(users, items, n_blocks, k)
     to_items = half_sweep_traffic(items, users, n_blocks, k)
     total = {key: to_users[key] + to_items[key] for key in ("broadcast", "per_rating", "blocked")}

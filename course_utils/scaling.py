@@ -29,7 +29,7 @@ import time
 import numpy as np
 
 from .timing import time_call
-from .validation import check_array, check_callable, check_choice, check_count, check_positive, check_seed
+from .validation import check_array, check_callable, check_choice, check_count, check_seed
 
 RATINGS_PER_USER = 106          # MovieLens-100k: 100,000 ratings by 943 users
 ITEMS_AT_100K = 1682            # MovieLens-100k's catalogue
@@ -123,7 +123,7 @@ def degrees_at_scale(degrees, n_rows: int, n_ratings: float, seed: int = 0) -> n
     if degrees.min() < 0 or degrees.sum() <= 0:
         raise ValueError("degrees must be rating counts >= 0 with at least one rating")
     n_rows = check_count("n_rows", n_rows)
-    n_ratings = check_positive("n_ratings", n_ratings)
+    n_ratings = check_count("n_ratings", n_ratings, hint="the total number of ratings, e.g. 10**9")
     drawn = np.random.default_rng(check_seed("seed", seed)).choice(degrees[degrees > 0], size=n_rows)
     return drawn * (n_ratings / drawn.sum())
 
@@ -131,6 +131,8 @@ def degrees_at_scale(degrees, n_rows: int, n_ratings: float, seed: int = 0) -> n
 def line_crossing(line_a, line_b) -> float | None:
     """Where ``a0 + a1 x`` meets ``b0 + b1 x`` for x > 0 (``line_*`` = (intercept, slope));
     None when they do not meet at a positive x (parallel, or they part ways)."""
+    line_a = check_array("line_a", line_a, ndim=1, shape=(2,))
+    line_b = check_array("line_b", line_b, ndim=1, shape=(2,))
     (a0, a1), (b0, b1) = (tuple(float(v) for v in line) for line in (line_a, line_b))
     if a1 == b1:
         return None

@@ -118,6 +118,9 @@ def spark_available(verbose: bool = True) -> bool:
     return False, so the cells that need Spark skip cleanly. When ``$COURSE_REQUIRE_SPARK``
     is 1 (CI sets it), raise instead: there a skipped Spark path would be a silent failure.
     """
+    from .validation import check_bool
+
+    verbose = check_bool("verbose", verbose)
     env = spark_environment()
     if env["ready"]:
         return True
@@ -140,8 +143,7 @@ def spark_objective(model, data, reg_param: float) -> float:
     course's ``ALS(..., weighted=True)`` minimizes too (with ``lam = reg_param``).
     """
     reg_param = check_nonnegative("reg_param", reg_param)
-    if not hasattr(model, "predict") or not hasattr(data, "ratings"):
-        raise TypeError(f"spark_objective needs a FactorModel and a Ratings set (got {type(model).__name__}, {type(data).__name__})")
+    model, data = _check_model("model", model), _check_ratings("data", data)
     err = data.ratings - model.predict(data.users, data.items)
     n_user = np.bincount(data.users, minlength=data.n_users)
     n_item = np.bincount(data.items, minlength=data.n_items)
