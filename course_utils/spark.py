@@ -144,11 +144,9 @@ def spark_objective(model, data, reg_param: float) -> float:
     """
     reg_param = check_nonnegative("reg_param", reg_param)
     model, data = _check_model("model", model), _check_ratings("data", data)
-    err = data.ratings - model.predict(data.users, data.items)
-    n_user = np.bincount(data.users, minlength=data.n_users)
-    n_item = np.bincount(data.items, minlength=data.n_items)
-    penalty = n_user @ np.sum(model.user_factors**2, axis=1) + n_item @ np.sum(model.item_factors**2, axis=1)
-    return float(err @ err + reg_param * penalty)
+    from .als import objective
+
+    return objective(model, data, reg_param, lam_bias=0.0, weighted=True)
 
 
 # ----------------------------------------------------------------------------- the course's ALS, set up as Spark's

@@ -107,15 +107,9 @@ def test_spark_objective_is_what_weighted_als_minimizes():
     assert spark_mod.spark_objective(model, tiny, 0.5) == pytest.approx(2 + 0.5 * 9)
 
 
-def test_spark_objective_equals_the_weighted_objective_of_als_when_it_has_one():
-    """spark_objective is als.objective with count weights and no bias term: once als.objective
-    takes ``weighted`` (helper E's branch), the two must agree and spark_objective can call it."""
-    import inspect
-
+def test_spark_objective_is_the_weighted_objective_of_als_without_biases():
     from course_utils import als
 
-    if "weighted" not in inspect.signature(als.objective).parameters:
-        pytest.skip("als.objective has no weighted=... yet (it arrives with the ALS rework)")
     data, baseline, res = _residual_problem(seed=5)
     model = spark_mod.als_like_spark(res, 3, 0.1, 2)
     assert als.objective(model, res, 0.1, lam_bias=0.0, weighted=True) == pytest.approx(spark_mod.spark_objective(model, res, 0.1), rel=1e-12)
