@@ -136,7 +136,7 @@ def discover() -> list[Target]:
                 continue                                  # exception classes are raised, not called
             qual = f"{name}.{attr}"
             targets.append(Target(qual, name, obj))
-            if inspect.isclass(obj) and qual in INSTANCES:
+            if inspect.isclass(obj):   # every public method of every public class (INSTANCES builds one)
                 for meth_name, meth in sorted(vars(obj).items()):
                     if meth_name.startswith("_"):
                         continue
@@ -145,6 +145,16 @@ def discover() -> list[Target]:
                     elif inspect.isfunction(meth):
                         targets.append(Target(f"{qual}.{meth_name}", name, meth, qual))
     return targets
+
+
+def probed_parameters(target: Target) -> list[inspect.Parameter]:
+    """The parameters a bad value can be given to (not self/cls, not *args/**kwargs)."""
+    try:
+        sig = inspect.signature(target.obj)
+    except (TypeError, ValueError):
+        return []
+    return [p for name, p in sig.parameters.items() if name not in ("self", "cls")
+            and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)]
 
 
 # ------------------------------------------------------------------------------ small good data
@@ -181,6 +191,12 @@ def _mlp_params():
     return init_mlp([4, 5, 3], np.random.default_rng(0))
 
 
+def _odenets():
+    from course_utils import odenets
+
+    return odenets
+
+
 def _quadratic_grad(x):
     return np.array([0.1 * x[0], x[1]])
 
@@ -195,6 +211,12 @@ INSTANCES = {
     "course_utils.surfaces.Surface": lambda: __import__("course_utils.surfaces").surfaces.quadratic(10.0),
     "course_utils.als.FactorModel": _factor_model,
     "course_utils.als.ALS": lambda: __import__("course_utils.als").als.ALS(_tiny_ratings(), k=2, lam=1.0),
+    "course_utils.odenets.SpiralDynamics": lambda: _odenets().SpiralDynamics(),
+    "course_utils.odenets.MLPDynamics": lambda: _odenets().MLPDynamics(2, 4),
+    "course_utils.odenets.SharedResidualStack": lambda: _odenets().SharedResidualStack(_odenets().MLPDynamics(2, 4), 2),
+    "course_utils.odenets.ResidualBlock": lambda: _odenets().ResidualBlock(4),
+    "course_utils.odenets.DigitsResNet": lambda: _odenets().DigitsResNet(8, 1),
+    "course_utils.odenets.DigitsODENet": lambda: _odenets().DigitsODENet(8, 1),
 }
 
 
@@ -235,7 +257,6 @@ GOOD = {
     "validation.check_callable": lambda: dict(name="value", value=np.sin),
     "validation.check_array": lambda: dict(name="value", value=[1.0, 2.0], ndim=1),
     "validation.check_ids": lambda: dict(name="value", value=[0, 1], n=3),
-    "validation.check_same_length": None,   # **arrays only: probed by tests/test_validation.py
     "validation.all_finite": lambda: dict(arr=np.ones(3)),
     "validation.check_fraction": lambda: dict(name="value", value=0.5),
     "validation.check_seed": lambda: dict(name="value", value=0),
@@ -362,6 +383,12 @@ GOOD = {
     "odenets.DigitsResNet": lambda: dict(width=8, n_blocks=2),
     "odenets.DigitsODENet": lambda: dict(width=8, n_steps=2),
     "odenets.count_parameters": lambda: dict(model=torch.nn.Linear(2, 2)),
+    "odenets.SpiralDynamics.forward": lambda: dict(t=0.0, y=torch.ones(3, 2)),
+    "odenets.MLPDynamics.forward": lambda: dict(t=None, h=torch.ones(3, 2)),
+    "odenets.SharedResidualStack.forward": lambda: dict(h=torch.ones(3, 2)),
+    "odenets.ResidualBlock.forward": lambda: dict(h=torch.ones(3, 4)),
+    "odenets.DigitsResNet.forward": lambda: dict(x=_digits(3)[0]),
+    "odenets.DigitsODENet.forward": lambda: dict(x=_digits(3)[0]),
     "mlp_numpy.init_mlp": lambda: dict(sizes=[4, 5, 3], rng=np.random.default_rng(0), bias_scale=0.1),
     "mlp_numpy.n_layers": lambda: dict(params=_mlp_params()),
     "mlp_numpy.softmax_cross_entropy": lambda: dict(logits=np.zeros((2, 3)), y=np.array([0, 2])),
@@ -419,7 +446,7 @@ GOOD = {
         trial=None),
     "exercises.feedback.correct": lambda: dict(message="well done"),
     "exercises.feedback.not_yet": lambda: dict(message="try again"),
-    "exercises.feedback.call_learner": None,  # (fn, *args): its contract is tested in the checkers' tests
+    "exercises.feedback.call_learner": lambda: dict(fn=lambda: 1),
     "exercises.feedback.read_number": lambda: dict(answer="3.5", kind=float),
     "exercises.finite_differences.check_backward_difference": lambda: dict(
         backward_difference=lambda f, x, h: (f(x) - f(x - h)) / h),
@@ -438,6 +465,14 @@ GOOD = {
         adam_step=lambda p, g, m, v, t, lr, b1, b2, eps: (
             p - lr * ((b1 * m + (1 - b1) * g) / (1 - b1**t)) / (np.sqrt((b2 * v + (1 - b2) * g * g) / (1 - b2**t)) + eps),
             b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g)),
+}
+
+# Callables whose good call needs what a test machine may lack or must not start: their bad
+# cases run (each must still raise a clear error naming the argument, which is only possible
+# when the arguments are checked before the work starts), but the good call itself does not.
+GOOD_WITHOUT_CALL = {
+    "spark.local_spark_session": "starts a JVM (optional extra, seconds); tests/test_spark_helpers.py starts one",
+    "spark.stop_spark": "needs a running SparkSession; tests/test_spark_helpers.py stops one",
 }
 
 # ------------------------------------------------------------------------------ kinds and bad values
@@ -597,7 +632,9 @@ OVERRIDES = {
     ("exercises.feedback.read_number", "kind"): "any",
     ("threads.requested_threads", "value"): "threads",
     ("threads.apply_thread_policy", "threads"): "threads",
-    ("odenets.SharedResidualStack", "f"): "module",
+    ("odenets.SharedResidualStack", "f"): "callable",   # a module or a plain f(t, h): the playgrounds pass functions
+    ("odenets.SpiralDynamics.forward", "t"): "time_opt", ("odenets.MLPDynamics.forward", "t"): "time_opt",
+    ("odenets.SpiralDynamics.forward", "y"): "tensor",
     ("adjoint.odeint_adjoint", "func"): "module",
     ("adjoint.odeint_adjoint", "t"): "array",
     ("ode.odeint_fixed", "t"): "array",
@@ -605,6 +642,9 @@ OVERRIDES = {
     ("ode.euler_step", "t"): "real", ("ode.midpoint_step", "t"): "real", ("ode.rk4_step", "t"): "real",
     ("ode.euler_step", "h"): "tensor", ("ode.midpoint_step", "h"): "tensor", ("ode.rk4_step", "h"): "tensor",
     ("ode.integrate", "h"): "tensor",
+    # a step may be negative (integrating backwards in time, as the adjoint does), never 0
+    ("ode.euler_step", "dt"): "step", ("ode.midpoint_step", "dt"): "step", ("ode.rk4_step", "dt"): "step",
+    ("exercises.euler_resnets.reference_rk4_step", "dt"): "step",
     ("exercises.euler_resnets.reference_rk4_step", "h"): "tensor",
     ("exercises.euler_resnets.reference_rk4_step", "t"): "real",
     ("odenets.SpiralDynamics", "A"): "array",
@@ -666,6 +706,8 @@ BAD_VALUES.update({
     "ndarray": [None, "abc", [1.0]],
     "threads": ["many", -1, 0, 2.5, True],
     "device": [3, "nonsense"],
+    "step": [0, NAN, INF, -INF, "0.1", None, True, 1j],
+    "time_opt": ["0", [0.0, 1.0], True, 1j, torch.zeros(2)],       # a time that may be None (autonomous dynamics)
 })
 
 # Exceptions accepted as clear besides ValueError/TypeError: documented subclasses only.
@@ -797,11 +839,17 @@ class Tally:
 
 
 def _prepare(target: Target):
-    """(callable, good kwargs factory) for a target, or None when there is no good call."""
-    factory = GOOD.get(target.short, "missing")
-    if factory is None or factory == "missing":
-        return None if factory is None else "missing"
+    """(callable getter, good kwargs factory), or a Case saying why there is no good call."""
+    def missing(why: str) -> Case:
+        return Case(target.qualname, "-", "-", "-", "no-baseline", why)
+
+    factory = GOOD.get(target.short)
+    if factory is None:
+        return missing("no entry in GOOD: add a good call for it")
     if target.owner_class is not None:
+        if target.owner_class not in INSTANCES:
+            return missing(f"no entry for {target.owner_class.removeprefix('course_utils.')} in INSTANCES: "
+                           "add a factory that builds one, so its methods are probed")
         instance_factory = INSTANCES[target.owner_class]
         name = target.qualname.rsplit(".", 1)[-1]
         return (lambda: getattr(instance_factory(), name)), factory
@@ -842,22 +890,22 @@ def _short_repr(value) -> str:
 
 
 def run_target(target: Target) -> list[Case]:
-    prepared = _prepare(target)
-    if prepared is None:
-        return []                                   # deliberately not probed (see GOOD)
-    if prepared == "missing":
-        return [Case(target.qualname, "-", "-", "-", "no-baseline", "no entry in GOOD: add a good call for it")]
-    get_fn, factory = prepared
     try:
-        sig = inspect.signature(target.obj)
+        inspect.signature(target.obj)
     except (TypeError, ValueError):
         return [Case(target.qualname, "-", "-", "-", "no-baseline", "no signature")]
-    params = [p for name, p in sig.parameters.items() if name not in ("self", "cls")
-              and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)]
-    status, value, output = _call_with_limit(lambda: get_fn()(**factory()), CALL_LIMIT_S)
-    if status != "ok" or (_checker(target.qualname) and value is not True):
-        detail = f"{status}: {value!r:.150}" + (f" / {output.strip()[:100]}" if output.strip() else "")
-        return [Case(target.qualname, "-", "-", "-", "no-baseline", f"the good call failed ({detail})")]
+    params = probed_parameters(target)
+    if not params:
+        return []                                   # nothing a learner could pass wrongly
+    prepared = _prepare(target)
+    if isinstance(prepared, Case):
+        return [prepared]
+    get_fn, factory = prepared
+    if target.short not in GOOD_WITHOUT_CALL:
+        status, value, output = _call_with_limit(lambda: get_fn()(**factory()), CALL_LIMIT_S)
+        if status != "ok" or (_checker(target.qualname) and value is not True):
+            detail = f"{status}: {value!r:.150}" + (f" / {output.strip()[:100]}" if output.strip() else "")
+            return [Case(target.qualname, "-", "-", "-", "no-baseline", f"the good call failed ({detail})")]
     cases = []
     for param in params:
         kind = kind_of(target, param)
@@ -987,9 +1035,9 @@ def test_every_public_callable_meets_bad_input_with_a_clear_error(results, recor
     text, groups = _tally_text(targets, cases)
     failures = [c for c in cases if c.outcome != "clear" and not _is_pending(c.target, targets)]
     pending_failures = [c for c in cases if c.outcome != "clear" and _is_pending(c.target, targets)]
-    not_probed = sorted(t.short for t in targets if GOOD.get(t.short, "missing") is None)
+    uncalled = sorted(t.short for t in targets if t.short in GOOD_WITHOUT_CALL)
     only = os.environ.get("BAD_INPUTS_ONLY")
-    text += (f"\nnot probed here (see GOOD): {', '.join(not_probed)}" if not_probed else "")
+    text += (f"\nprobed without a good call (see GOOD_WITHOUT_CALL): {', '.join(uncalled)}" if uncalled else "")
     text += f"\nBAD_INPUTS_ONLY={only}: other modules were skipped" if only else ""
     report = [text, "", f"not clear in checked modules ({len(failures)}):"]
     report += [f"  {c.outcome:<8s} {c.target.removeprefix('course_utils.')}({c.param}={c.value}) [{c.kind}] {c.detail}" for c in failures]
