@@ -21,7 +21,7 @@ import time
 
 import numpy as np
 
-from .validation import check_array, check_callable, check_choice, check_count
+from .validation import check_array, check_callable, check_choice, check_count, check_pair
 
 RATINGS_PER_USER = 106          # MovieLens-100k: 100,000 ratings by 943 users
 ITEMS_AT_100K = 1682            # MovieLens-100k's catalogue
@@ -63,7 +63,8 @@ def time_fits(fit, sweeps=(1, 2, 4), repeats: int = 1, statistic: str = "median"
     """
     fit = check_callable("fit", fit)
     statistic = check_choice("statistic", statistic, ("median", "min"))
-    sweeps = [check_count("sweeps", n) for n in sweeps]
+    lengths = check_array("sweeps", sweeps, ndim=1, dtype=None, hint="numbers of sweeps to time, e.g. sweeps=(1, 2, 4)")
+    sweeps = [check_count("sweeps", n) for n in lengths.tolist()]
     if len(set(sweeps)) < 2:
         raise ValueError(f"sweeps needs at least two different lengths to separate per-fit from per-sweep time (got {sweeps})")
     repeats = check_count("repeats", repeats)
@@ -82,7 +83,8 @@ def time_fits(fit, sweeps=(1, 2, 4), repeats: int = 1, statistic: str = "median"
 def line_crossing(line_a, line_b) -> float | None:
     """Where ``a0 + a1 x`` meets ``b0 + b1 x`` for x > 0 (``line_*`` = (intercept, slope));
     None when they do not meet at a positive x (parallel, or they part ways)."""
-    (a0, a1), (b0, b1) = (tuple(float(v) for v in line) for line in (line_a, line_b))
+    (a0, a1), (b0, b1) = (check_pair(name, line, increasing=False, hint="a line (intercept, slope) from fit_line")
+                          for name, line in (("line_a", line_a), ("line_b", line_b)))
     if a1 == b1:
         return None
     x = (b0 - a0) / (a1 - b1)

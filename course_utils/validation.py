@@ -205,11 +205,13 @@ def all_finite(arr: np.ndarray) -> bool:
     return bool(np.isfinite(arr).all())
 
 
-def check_ids(name: str, value, n: int, *, what: str = "id", hint: str = "") -> np.ndarray:
+def check_ids(name: str, value, n: int | None, *, what: str = "id", hint: str = "") -> np.ndarray:
     """Whole-number ids in ``[0, n)`` (1-D), returned as an ``int64`` array.
 
     Negative ids are refused rather than counted from the end, and ids at or beyond ``n``
     (a user the model has never seen) are refused rather than wrapped or clipped.
+    ``n=None``: no upper bound (ids that only need to be whole numbers >= 0, such as the
+    ids a partitioner places); fractional ids are refused either way, never truncated.
     """
     arr = _to_numpy(name, value, hint)
     if arr.ndim == 0:
@@ -224,7 +226,9 @@ def check_ids(name: str, value, n: int, *, what: str = "id", hint: str = "") -> 
     ids = arr.astype(np.int64, copy=False)
     if ids.size:
         low, high = int(ids.min()), int(ids.max())
-        if low < 0 or high >= n:
+        if n is None and low < 0:
+            _fail(ValueError, name, f"whole-number {what} ids >= 0", arr, f"found {low}" + (f"; {hint}" if hint else ""))
+        if n is not None and (low < 0 or high >= n):
             worst = low if low < 0 else high
             _fail(ValueError, name, f"{what} ids in [0, {n - 1}]", arr,
                   f"found {worst}" + (f"; {hint}" if hint else f"; this model knows {n} {what}s"))

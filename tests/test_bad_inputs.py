@@ -235,8 +235,47 @@ def _download_call() -> dict:
     return dict(name="ml-latest-small", dest="data", url=SERVER["url"], sha256=SERVER["sha256"], timeout=5.0)
 
 
+class _FakeFrame:
+    """A stand-in for a small Spark DataFrame (rows as tuples or dicts), so no JVM starts."""
+
+    def __init__(self, rows=()):
+        self.rows = list(rows)
+
+    def select(self, *columns):
+        return self
+
+    def collect(self):
+        return self.rows
+
+    def cache(self):
+        return self
+
+    def count(self):
+        return len(self.rows)
+
+
+def _fake_spark():
+    from types import SimpleNamespace
+
+    return SimpleNamespace(read=SimpleNamespace(csv=lambda path, schema=None: _FakeFrame()))
+
+
+def _fake_spark_model():
+    from types import SimpleNamespace
+
+    return SimpleNamespace(rank=2, userFactors=_FakeFrame([(0, [1.0, 0.0])]), itemFactors=_FakeFrame([(1, [2.0, 3.0])]))
+
+
 def _linear_backward(dY, X, W):
     return dY @ W.T, X.T @ dY
+
+
+def _tanh_mse_backward(X, T, params):
+    Z1 = X @ params["W1"] + params["b1"]
+    A1 = np.tanh(Z1)
+    dY = 2 * (A1 @ params["W2"] + params["b2"] - T) / X.shape[0]
+    dZ1 = (dY @ params["W2"].T) * (1 - A1**2)
+    return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": A1.T @ dY, "b2": dY.sum(axis=0)}
 
 
 # qualname (without "course_utils.") -> function returning the keyword arguments of a good call.
@@ -320,6 +359,40 @@ GOOD = {
     "movielens.find_movielens": lambda: dict(path=FIXTURE_DIR),
     "movielens.load_movielens": lambda: dict(path=FIXTURE_DIR),
     "movielens.download_movielens": _download_call,
+    # ---- gradient checks, timing, presenter
+    "gradcheck.expected_central_error": lambda: dict(h=1e-5, f_scale=1.0, third_derivative_scale=1.0, dtype=np.float64),
+    "gradcheck.gradient_check_verdict": lambda: dict(relative_error=1e-9),
+    "timing.Timing": lambda: dict(median_ms=2.0, min_ms=1.0, max_ms=3.0, repeats=3, number=1),
+    "timing.time_call": lambda: dict(fn=lambda: None, repeats=2, number=1, warmup=0, clock=time.perf_counter),
+    "presenter.widget_css": lambda: dict(scale=1.5),
+    "presenter.PresenterStyle": lambda: dict(scale=1.5, on=True),
+    # presenter_mode(False) restores the course sizes: the good call leaves matplotlib as it was
+    "presenter.presenter_mode": lambda: dict(on=False, scale=1.5, display=False),
+    # ---- Spark (notebook 08): stand-ins for frames and models, so no JVM starts (see GOOD_WITHOUT_CALL)
+    "spark.spark_available": lambda: dict(verbose=False),
+    "spark.spark_objective": lambda: dict(model=_factor_model(), data=_tiny_ratings(), reg_param=0.1),
+    "spark.local_spark_session": lambda: dict(cores=1, folder="spark", driver_memory="1g", app_name="course-als", jit="quick"),
+    "spark.stop_spark": lambda: dict(spark=None, timeout=5.0),
+    "spark.ratings_frame": lambda: dict(spark=_fake_spark(), users=[0, 1], items=[1, 0], ratings=[3.0, 4.0], folder="spark",
+                                        name="ratings"),
+    "spark.factors_to_numpy": lambda: dict(frame=_FakeFrame([(2, [1.0, 2.0]), (0, [3.0, 4.0])]), n_rows=4, k=2),
+    "spark.factor_model_from_spark": lambda: dict(spark_model=_fake_spark_model(), n_users=2, n_items=2, mu=0.0, user_bias=None,
+                                                  item_bias=None),
+    "spark.recommendations_to_numpy": lambda: dict(
+        frame=_FakeFrame([{"user": 1, "recommendations": [{"item": 5, "rating": 2.5}, {"item": 3, "rating": 1.0}]}]),
+        n_users=3, n=2, user_col="user", item_col="item"),
+    # ---- ALS across machines, scaling (notebook 08)
+    "als_blocks.block_of": lambda: dict(ids=[0, 1, 5], n_blocks=2),
+    "als_blocks.out_link_table": lambda: dict(solve_ids=[0, 1, 2], fixed_ids=[1, 1, 0], n_blocks=2),
+    "als_blocks.half_sweep_traffic": lambda: dict(solve_ids=[0, 1, 2], fixed_ids=[1, 1, 0], n_blocks=2, k=3, n_fixed=None),
+    "als_blocks.sweep_traffic": lambda: dict(users=[0, 1, 2], items=[1, 1, 0], n_blocks=2, k=3),
+    "als_blocks.cluster_sweep_seconds": lambda: dict(compute_seconds=100.0, traffic_bytes=[1e9, 2e9], n_machines=[1, 2],
+                                                     bandwidth_bytes_per_second=1e9, overhead_seconds=1.0),
+    "scaling.scaled_shape": lambda: dict(n_ratings=100_000),
+    "scaling.synthetic_at_scale": lambda: dict(n_ratings=10_000, seed=0),
+    "scaling.fit_line": lambda: dict(x=[1.0, 2.0, 3.0], y=[3.0, 5.0, 7.0]),
+    "scaling.time_fits": lambda: dict(fit=lambda n: None, sweeps=(1, 2), repeats=1, statistic="min"),
+    "scaling.line_crossing": lambda: dict(line_a=(1.0, 2.0), line_b=(5.0, 1.0)),
     # ==== PENDING modules (owned by other helpers) ====
     # ---- als (E; fold_in_user D)
     "als.FactorModel": lambda: dict(user_factors=np.zeros((2, 1)), item_factors=np.zeros((3, 1)), user_bias=np.zeros(2),
@@ -434,11 +507,20 @@ GOOD = {
     # ---- exercise checkers and their helpers (C, D)
     "exercises.backprop.check_relu_backward": lambda: dict(relu_backward=lambda dA, Z: dA * (Z > 0)),
     "exercises.backprop.check_linear_backward": lambda: dict(linear_backward=_linear_backward),
+    "exercises.backprop.tanh_mse_problem": lambda: dict(seed=2),
+    "exercises.backprop.check_tanh_mse_backward": lambda: dict(tanh_mse_backward=_tanh_mse_backward),
+    "exercises.matmul_embeddings.check_one_hot_memory": lambda: dict(n_bytes=4.096e12),
+    "exercises.spark_als.check_blocked_traffic": lambda: dict(users=[0, 0, 0, 1, 1, 2, 3, 3, 4, 4, 4, 5],
+                                                              items=[0, 2, 4, 0, 1, 3, 2, 4, 0, 1, 4, 2], n_blocks=3, k=4, answer=32),
+    "exercises.spark_als.check_spark_lambda": lambda: dict(n_ratings=40, reg_param=0.05, answer=2.0),
+    "exercises.spark_als.check_bias_as_factor": lambda: dict(
+        augment=lambda U, V, c: (np.hstack([U, np.ones((len(U), 1))]), np.hstack([V, c[:, None]]))),
     "exercises.embeddings.check_identifiability": lambda: dict(U=np.eye(2), V=np.eye(2), new_U=2 * np.eye(2), new_V=0.5 * np.eye(2)),
     "exercises.embeddings.check_top_component_genre": lambda: _top_genre_call(),
     "exercises.euler_resnets.check_midpoint_step": lambda: dict(
         midpoint_step=lambda f, t, h, dt: h + dt * f(t + dt / 2, h + dt / 2 * f(t, h))),
     "exercises.euler_resnets.check_largest_stable_step": lambda: dict(lam=2.0, dt=1.0),
+    "exercises.euler_resnets.check_implicit_euler_stable_step": lambda: dict(lam=2.0, dt=math.inf),
     "exercises.euler_resnets.reference_rk4_step": lambda: dict(f=lambda t, h: -h, t=0.0, h=torch.ones(2), dt=0.1),
     "exercises.factorization.check_parameter_count": lambda: dict(n_users=10, n_items=20, k=3, answer=120),
     "exercises.factorization.check_item_bias_update": lambda: dict(
@@ -452,7 +534,8 @@ GOOD = {
         backward_difference=lambda f, x, h: (f(x) - f(x - h)) / h),
     "exercises.finite_differences.check_five_point_stencil": lambda: dict(
         five_point=lambda f, x, h: (-f(x + 2 * h) + 8 * f(x + h) - 8 * f(x - h) + f(x - 2 * h)) / (12 * h)),
-    "exercises.finite_differences.check_best_step_float32": lambda: dict(h=5e-3),
+    "exercises.finite_differences.check_best_step_float16": lambda: dict(h=0.1),
+    "exercises.finite_differences.check_float32_gradient_check": lambda: dict(relative_error=1.3e-5),
     "exercises.finite_differences.buggy_gradient_problem": lambda: dict(),
     "exercises.finite_differences.check_wrong_coordinate": lambda: dict(index=2),
     "exercises.matmul_embeddings.check_broadcast_answers": lambda: dict(answers=[(5, 3), (2, 3, 4), None, (8, 7, 6, 5)]),
@@ -626,6 +709,41 @@ OVERRIDES = {
     ("validation.check_name", "value"): "choice",
     ("validation.check_name", "known"): "any",
     ("validation.all_finite", "arr"): "ndarray",
+    ("gradcheck.gradient_check_verdict", "relative_error"): "nonnegative",
+    ("gradcheck.expected_central_error", "dtype"): "dtype",
+    ("timing.Timing", "median_ms"): "nonnegative", ("timing.Timing", "min_ms"): "nonnegative",
+    ("timing.Timing", "max_ms"): "nonnegative",
+    ("timing.time_call", "fn"): "callable", ("timing.time_call", "clock"): "callable",
+    ("timing.time_call", "repeats"): "count", ("timing.time_call", "number"): "count", ("timing.time_call", "warmup"): "count0",
+    ("presenter.widget_css", "scale"): "presenter_scale", ("presenter.PresenterStyle", "scale"): "presenter_scale",
+    ("presenter.presenter_mode", "scale"): "presenter_scale",
+    ("spark.spark_objective", "model"): "model", ("spark.spark_objective", "reg_param"): "nonnegative",
+    ("spark.local_spark_session", "folder"): "path", ("spark.local_spark_session", "driver_memory"): "memory_size",
+    ("spark.local_spark_session", "cores"): "count", ("spark.local_spark_session", "jit"): "choice",
+    ("spark.stop_spark", "spark"): "model", ("spark.stop_spark", "timeout"): "nonnegative",
+    ("spark.ratings_frame", "spark"): "model", ("spark.ratings_frame", "folder"): "path",
+    ("spark.ratings_frame", "name"): "file_stem",
+    ("spark.factors_to_numpy", "frame"): "model", ("spark.factors_to_numpy", "n_rows"): "count",
+    ("spark.factor_model_from_spark", "spark_model"): "model",
+    ("spark.factor_model_from_spark", "user_bias"): "array_opt", ("spark.factor_model_from_spark", "item_bias"): "array_opt",
+    ("spark.recommendations_to_numpy", "frame"): "model",
+    ("spark.recommendations_to_numpy", "user_col"): "text", ("spark.recommendations_to_numpy", "item_col"): "text",
+    ("als_blocks.block_of", "ids"): "ids", ("als_blocks.out_link_table", "solve_ids"): "ids_unbounded",
+    ("als_blocks.out_link_table", "fixed_ids"): "ids_unbounded", ("als_blocks.half_sweep_traffic", "solve_ids"): "ids_unbounded",
+    ("als_blocks.half_sweep_traffic", "fixed_ids"): "ids_unbounded", ("als_blocks.sweep_traffic", "users"): "ids_unbounded",
+    ("als_blocks.sweep_traffic", "items"): "ids_unbounded", ("als_blocks.block_of", "ids"): "ids_unbounded",
+    ("als_blocks.cluster_sweep_seconds", "compute_seconds"): "array", ("als_blocks.cluster_sweep_seconds", "traffic_bytes"): "array",
+    ("als_blocks.cluster_sweep_seconds", "n_machines"): "machines",
+    ("als_blocks.cluster_sweep_seconds", "bandwidth_bytes_per_second"): "positive",
+    ("als_blocks.cluster_sweep_seconds", "overhead_seconds"): "nonnegative",
+    ("scaling.synthetic_at_scale", "n_ratings"): "count", ("scaling.time_fits", "fit"): "callable",
+    ("scaling.time_fits", "sweeps"): "array", ("scaling.time_fits", "statistic"): "choice",
+    ("scaling.line_crossing", "line_a"): "pair_any", ("scaling.line_crossing", "line_b"): "pair_any",
+    ("exercises.finite_differences.check_float32_gradient_check", "relative_error"): "answer",
+    ("exercises.matmul_embeddings.check_one_hot_memory", "n_bytes"): "answer",
+    ("exercises.spark_als.check_bias_as_factor", "augment"): "learner_fn",
+    ("exercises.spark_als.check_spark_lambda", "n_ratings"): "count",
+    ("exercises.spark_als.check_spark_lambda", "reg_param"): "positive",
     # pending modules
     ("exercises.optimizers.momentum_speedup", "kappa"): "positive",
     ("exercises.feedback.read_number", "answer"): "answer",
@@ -707,6 +825,13 @@ BAD_VALUES.update({
     "threads": ["many", -1, 0, 2.5, True],
     "device": [3, "nonsense"],
     "step": [0, NAN, INF, -INF, "0.1", None, True, 1j],
+    "dtype": [np.int64, "int8", None, 3],
+    "presenter_scale": [0.5, 3.5, NAN, "1.5", None, True],
+    "memory_size": ["lots", "1 g", 1, None, ""],
+    "file_stem": ["../x", "a b", "", 3, None],
+    "ids_unbounded": [None, "0", [-1], [0.5], [], [[0]], [True], [NAN]],    # whole numbers >= 0, no upper bound
+    "machines": [None, "abc", [], [0], [1.5], [NAN], [-1]],
+    "pair_any": [None, "ab", (1.0,), (NAN, 1.0), 3, (1.0, 2.0, 3.0)],
     "time_opt": ["0", [0.0, 1.0], True, 1j, torch.zeros(2)],       # a time that may be None (autonomous dynamics)
 })
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..als_blocks import half_sweep_traffic
+from ..validation import check_count, check_positive
 from .feedback import call_learner, correct, not_yet, read_number
 
 
@@ -15,7 +16,10 @@ def check_blocked_traffic(users, items, n_blocks, k, answer) -> bool:
     ok, answer = read_number(answer, int)
     if not ok:
         return not_yet(answer)
-    traffic = half_sweep_traffic(users, items, n_blocks, k)
+    try:
+        traffic = half_sweep_traffic(users, items, n_blocks, k)
+    except (TypeError, ValueError) as exc:   # the exercise's own data was changed: say what is wrong with it
+        return not_yet(f"the exercise's data is not usable: {exc}. Rerun the cell that defines users, items, n_blocks and k")
     if answer == traffic["blocked"]:
         return correct(f"{answer} numbers: {traffic['blocked'] // k} (item, block) pairs times k = {k}. Shipping one copy "
                        f"per rating would move {traffic['per_rating']}, broadcasting every item to every block {traffic['broadcast']}")
@@ -34,6 +38,11 @@ def check_spark_lambda(n_ratings, reg_param, answer) -> bool:
     ok, answer = read_number(answer, float)
     if not ok:
         return not_yet(answer)
+    try:
+        n_ratings = check_count("n_ratings", n_ratings, hint="a row's number of ratings")
+        reg_param = check_positive("reg_param", reg_param, hint="Spark's regParam")
+    except (TypeError, ValueError) as exc:   # the exercise's own numbers were changed: say which one
+        return not_yet(f"the exercise's numbers are not usable: {exc}")
     expected = reg_param * n_ratings
     if np.isclose(answer, expected, rtol=1e-9, atol=1e-12):
         return correct(f"regParam x n = {reg_param:g} x {n_ratings} = {expected:g}: the course's ALS(..., weighted=True) with lam = {reg_param:g}")
@@ -44,7 +53,7 @@ def check_spark_lambda(n_ratings, reg_param, answer) -> bool:
     return not_yet("look at the solve in Spark's ALS: lambda = numExplicits * regParam")
 
 
-def check_bias_as_factor(augment, trial=None) -> bool:
+def check_bias_as_factor(augment) -> bool:
     """Exercise 3: ``augment(U, V, item_bias)`` returns ``(U2, V2)`` with one more column each,
     such that ``U2 @ V2.T == U @ V.T + item_bias`` for every user: a dot-product engine
     (Spark's ``recommendForAllUsers``) then ranks with the item biases included."""
