@@ -191,6 +191,19 @@ def _mlp_params():
     return init_mlp([4, 5, 3], np.random.default_rng(0))
 
 
+_CACHE: dict = {}
+
+
+def _cached(key: str, make):
+    if key not in _CACHE:
+        _CACHE[key] = make()
+    return _CACHE[key]
+
+
+def _optimizer_settings() -> dict:
+    return {"lr": 0.1, "momentum": 0.9, "betas": (0.9, 0.999), "weight_decay": 0.0, "alpha": 0.99}
+
+
 def _odenets():
     from course_utils import odenets
 
@@ -212,6 +225,12 @@ INSTANCES = {
     "course_utils.als.FactorModel": _factor_model,
     "course_utils.als.ALS": lambda: __import__("course_utils.als").als.ALS(_tiny_ratings(), k=2, lam=1.0),
     "course_utils.odenets.SpiralDynamics": lambda: _odenets().SpiralDynamics(),
+    "course_utils.widgets.live_figure.LiveFigure": lambda: __import__("course_utils.widgets").widgets.LiveFigure(1, (3.0, 2.0), 50),
+    # playgrounds take a while to build; their methods check arguments before changing anything, so one serves every case
+    "course_utils.widgets.optimizer_playground.OptimizerPlayground": lambda: _cached(
+        "OptimizerPlayground", lambda: __import__("course_utils.widgets").widgets.OptimizerPlayground(n_steps=5)),
+    "course_utils.widgets.training_playground.TrainingPlayground": lambda: _cached(
+        "TrainingPlayground", lambda: __import__("course_utils.widgets").widgets.TrainingPlayground(epochs=1)),
     "course_utils.odenets.MLPDynamics": lambda: _odenets().MLPDynamics(2, 4),
     "course_utils.odenets.SharedResidualStack": lambda: _odenets().SharedResidualStack(_odenets().MLPDynamics(2, 4), 2),
     "course_utils.odenets.ResidualBlock": lambda: _odenets().ResidualBlock(4),
@@ -490,6 +509,12 @@ GOOD = {
     "widgets.euler.resnet_vs_ode": lambda: dict(f=lambda t, h: -h, h0=torch.ones(3, 2), n_blocks=2, reference_steps=8),
     "widgets.euler.ResNetDepthExplorer": lambda: dict(f=lambda t, h: -h, h0=torch.ones(3, 2), n_blocks=2),
     "widgets.live_figure.LiveFigure": lambda: dict(ncols=1, figsize=(3.0, 2.0), dpi=50),
+    "widgets.live_figure.LiveFigure.set_dynamic": lambda: dict(artists=[]),
+    "widgets.live_figure.LiveFigure.swap_dynamic": lambda: dict(old=None, new=__import__("matplotlib.lines").lines.Line2D([], [])),
+    "widgets.optimizer_playground.OptimizerPlayground.problems": lambda: dict(settings=_optimizer_settings()),
+    "widgets.optimizer_playground.OptimizerPlayground.update": lambda: dict(settings=_optimizer_settings()),
+    "widgets.training_playground.TrainingPlayground.wait": lambda: dict(timeout=1.0),
+    "widgets.training_playground.diverged_at": lambda: dict(history={"train_rmse": [1.0, 0.9], "valid_rmse": [1.1, 1.0]}),
     "widgets.matmul.matmul_cell": lambda: dict(A=np.ones((2, 3)), B=np.ones((3, 2)), i=0, j=1),
     "widgets.matmul.MatmulExplorer": lambda: dict(A=np.ones((2, 3)), B=np.ones((3, 2)), i=0, j=1),
     "widgets.secant.secant_estimate": lambda: dict(f=np.sin, dfdx=np.cos, x0=1.0, h=0.1, method="forward"),
@@ -502,7 +527,7 @@ GOOD = {
     "widgets.training_playground.small_ratings": lambda: dict(seed=0),
     "widgets.training_playground.train_recommender": lambda: dict(train=_tiny_ratings(), valid=_tiny_ratings(), n_users=4, n_items=4,
                                                                   scale=(1.0, 5.0), optimizer="adamw", lr=0.01, weight_decay=0.0,
-                                                                  epochs=1, k=2, seed=0),
+                                                                  epochs=1, k=2, seed=0, on_epoch=None),
     "widgets.training_playground.TrainingPlayground": lambda: dict(optimizer="adamw", lr=0.01, weight_decay=0.0, epochs=1, seed=0),
     # ---- exercise checkers and their helpers (C, D)
     "exercises.backprop.check_relu_backward": lambda: dict(relu_backward=lambda dA, Z: dA * (Z > 0)),
@@ -790,15 +815,22 @@ OVERRIDES = {
     ("embedding_analysis.nearest_items", "candidates"): "any",
     ("embedding_analysis.align_factors", "source"): "array",
     ("embedding_analysis.align_factors", "target"): "array",
-    ("widgets.embedding_explorer.EmbeddingExplorer", "titles"): "any",
+    ("widgets.embedding_explorer.EmbeddingExplorer", "titles"): "titles",
     ("widgets.embedding_explorer.EmbeddingExplorer", "choices"): "ids",
-    ("widgets.embedding_explorer.EmbeddingExplorer", "candidates"): "any",
-    ("widgets.embedding_explorer.EmbeddingExplorer", "colors"): "any",
-    ("widgets.optimizer_playground.run_all", "surface"): "any",
-    ("widgets.optimizer_playground.run_all", "names"): "any",
+    ("widgets.embedding_explorer.EmbeddingExplorer", "candidates"): "mask_opt",
+    ("widgets.embedding_explorer.EmbeddingExplorer", "colors"): "colors_opt",
+    ("widgets.optimizer_playground.run_all", "surface"): "model",
+    ("widgets.optimizer_playground.run_all", "names"): "names",
+    ("widgets.optimizer_playground.run_all", "start"): "point_pair",
     ("widgets.optimizer_playground.OptimizerPlayground", "surface"): "choice",
-    ("widgets.optimizer_playground.OptimizerPlayground", "optimizers"): "any",
-    ("widgets.secant.SecantExplorer", "functions"): "any",
+    ("widgets.optimizer_playground.OptimizerPlayground", "optimizers"): "names",
+    ("widgets.secant.SecantExplorer", "functions"): "functions_opt",
+    ("widgets.live_figure.LiveFigure", "figsize"): "size_pair",
+    ("widgets.live_figure.LiveFigure.set_dynamic", "artists"): "artists",
+    ("widgets.live_figure.LiveFigure.swap_dynamic", "old"): "artist", ("widgets.live_figure.LiveFigure.swap_dynamic", "new"): "artist",
+    ("widgets.training_playground.TrainingPlayground.wait", "timeout"): "nonnegative",
+    ("widgets.training_playground.train_recommender", "on_epoch"): "callable",
+    ("widgets.training_playground.train_recommender", "optimizer"): "choice",
     ("widgets.secant.SecantExplorer", "function"): "choice",
     ("widgets.training_playground.train_recommender", "n_users"): "count",
     ("exercises.embeddings.check_top_component_genre", "truth"): "any",
@@ -826,6 +858,14 @@ BAD_VALUES.update({
     "device": [3, "nonsense"],
     "step": [0, NAN, INF, -INF, "0.1", None, True, 1j],
     "dtype": [np.int64, "int8", None, 3],
+    "titles": [None, 3, "abcdef", ["a"]],
+    "mask_opt": ["abc", [True, False], np.ones(6)],
+    "colors_opt": ["not a colour", ["red", "blue"], 3.5],
+    "names": [None, "gd", ["nonsense"], 3, [3]],
+    "functions_opt": [3, "abc", {}, {"bad": np.sin}],
+    "size_pair": [None, "ab", (1.0,), (0.0, 2.0), (-1.0, 2.0), (NAN, 1.0), 3, (1e6, 1.0)],
+    "artists": [None, 3, "line", [3]],
+    "artist": [3, "line", [None]],
     "presenter_scale": [0.5, 3.5, NAN, "1.5", None, True],
     "memory_size": ["lots", "1 g", 1, None, ""],
     "file_stem": ["../x", "a b", "", 3, None],
