@@ -11,6 +11,11 @@ session is asked for, so the rest of the course never pays for it.
   warehouse and checkpoint file inside one git-ignored folder, the JVM's log in a file there;
   ``stop_spark()`` stops it and ends its Java process.
 - ``spark_objective``: the weighted-lambda loss Spark's ALS minimizes, for any ``FactorModel``.
+- ``residual_ratings`` / ``als_like_spark`` / ``with_baseline``: the course's ALS set up as
+  Spark's (biases taken out first, weighted lambda, no mean, no biases, items solved first),
+  and predictions back on the rating scale. One place for that setup: notebook 08, its tests
+  and ``tools/bench_spark.py`` all use it.
+- ``spark_als``: Spark's ``pyspark.ml.recommendation.ALS`` estimator with the course's settings.
 - ``ratings_frame``: a ``Ratings`` set as a Spark DataFrame ``(user, item, rating)``.
 - ``factors_to_numpy`` / ``factor_model_from_spark``: Spark's factors back as NumPy
   arrays of shape ``(n_rows, k)`` (rows Spark never saw stay 0) or a ``FactorModel``.
@@ -34,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from .validation import (check_array, check_bool, check_choice, check_count, check_ids, check_instance, check_nonnegative,
-                         check_number, check_path, check_same_length, check_text)
+                         check_number, check_path, check_positive, check_same_length, check_text)
 
 SPARK_MAX_ID = 2**31 - 1       # Spark's ALS keeps ids in a 32-bit int
 INSTALL_COMMAND = '.venv/bin/pip install -e ".[scale]"'
@@ -152,6 +157,126 @@ def spark_objective(model, data, reg_param: float) -> float:
     n_item = np.bincount(data.items, minlength=data.n_items)
     penalty = n_user @ np.sum(model.user_factors**2, axis=1) + n_item @ np.sum(model.item_factors**2, axis=1)
     return float(err @ err + reg_param * penalty)
+
+
+# ----------------------------------------------------------------------------- the course's ALS, set up as Spark's
+NO_BIAS_PENALTY = 1e12   # a bias penalty this large keeps every bias at 0 (|b| ~ 1e-11 after a fit)
+
+
+def _check_ratings(name: str, value):
+    from .ratings import Ratings
+    from .validation import check_instance
+
+    return check_instance(name, value, Ratings, what="a Ratings set (e.g. from split_ratings)")
+
+
+def _check_model(name: str, value):
+    from .als import FactorModel
+    from .validation import check_instance
+
+    return check_instance(name, value, FactorModel, what="a FactorModel (e.g. from fit_biases or ALS.fit)")
+
+
+def residual_ratings(data, baseline):
+    r"""What both engines fit once the biases are taken out: ``A_ij - mu - b_i - c_j`` for every
+    rating of ``data`` (a ``Ratings`` set), with ``mu``, ``b``, ``c`` from ``baseline`` (a
+    ``FactorModel``, usually ``fit_biases`` on the same training ratings; its factors are
+    ignored, only its biases and mean are used). Returns a ``Ratings`` set with the same users
+    and items; its scale is the residuals' own range."""
+    data, baseline = _check_ratings("data", data), _check_model("baseline", baseline)
+    if len(baseline.user_bias) != data.n_users or len(baseline.item_bias) != data.n_items:
+        raise ValueError(f"baseline has {len(baseline.user_bias)} users and {len(baseline.item_bias)} items, data "
+                         f"{data.n_users} and {data.n_items}: fit the baseline on ratings indexed like data")
+    from .ratings import Ratings
+
+    residual = data.ratings - (baseline.mu + baseline.user_bias[data.users] + baseline.item_bias[data.items])
+    return Ratings(data.users, data.items, residual, data.n_users, data.n_items, scale=(residual.min(), residual.max() + 1e-12),
+                   source=f"residuals of {data.source}")
+
+
+def _swap(model):
+    """Users and items exchanged (views, no copies)."""
+    from .als import FactorModel
+
+    return FactorModel(model.item_factors, model.user_factors, model.item_bias, model.user_bias, model.mu)
+
+
+def als_like_spark(residuals, k: int, reg_param: float, n_sweeps: int, start=None, seed: int = 0,
+                   items_first: bool = True, track=None):
+    r"""The course's ``ALS`` configured to minimize what Spark's explicit ALS minimizes,
+
+        J_w = sum_{(i,j) in Omega} (A_ij - u_i . v_j)^2 + reg_param (sum_i |Omega_i| ||u_i||^2 + sum_j |Omega_j| ||v_j||^2),
+
+    on ``residuals`` (from ``residual_ratings``): weighted lambda (``lam * |Omega_i|`` on each
+    diagonal), no mean (``mu = 0``), no biases (a penalty of 1e12 keeps them at 0).
+    ``items_first=True`` solves the items first in every sweep, as Spark does, so that from
+    Spark's own start (``SparkALS(maxIter=0)``) both engines take the same steps.
+    ``start``: a ``FactorModel`` (default: ``init_model(residuals, k, seed)`` with mu = 0).
+    ``track(step, model)`` is called after each half-sweep (the model has users as users).
+    Returns the fitted ``FactorModel`` (``(n_users, k)`` and ``(n_items, k)`` factors, mu 0).
+    """
+    from .als import ALS, init_model
+    from .ratings import Ratings
+    from .validation import check_bool, check_callable, check_seed
+
+    residuals = _check_ratings("residuals", residuals)
+    k = check_count("k", k)
+    reg_param = check_positive("reg_param", reg_param, hint="Spark's regParam, e.g. 0.1")
+    n_sweeps = check_count("n_sweeps", n_sweeps, minimum=0)
+    seed = check_seed("seed", seed)
+    items_first = check_bool("items_first", items_first)
+    if track is not None:
+        check_callable("track", track, hint="a function track(step, model), or None")
+    if start is None:
+        start = init_model(residuals, k, seed=seed)
+        start.mu = 0.0
+    else:
+        start = _check_model("start", start)
+        if start.user_factors.shape != (residuals.n_users, k) or start.item_factors.shape != (residuals.n_items, k):
+            raise ValueError(f"start has factors of shape {start.user_factors.shape} and {start.item_factors.shape}; "
+                             f"residuals need ({residuals.n_users}, {k}) and ({residuals.n_items}, {k})")
+        start = start.copy()
+        start.mu = 0.0
+    data, begin, report = residuals, start, track
+    if items_first:
+        data = Ratings(residuals.items, residuals.users, residuals.ratings, residuals.n_items, residuals.n_users,
+                       scale=residuals.scale, source=residuals.source)
+        begin = _swap(start)
+        report = None if track is None else (lambda step, m: track(step, _swap(m)))
+    fitted, _ = ALS(data, k, lam=reg_param, weighted=True, lam_bias=NO_BIAS_PENALTY).fit(n_sweeps, model=begin, track=report)
+    return _swap(fitted) if items_first else fitted
+
+
+def with_baseline(model, baseline):
+    """Factors of ``model`` (fitted on residuals, e.g. by ``als_like_spark`` or copied from Spark)
+    with the mean and biases of ``baseline`` added back: a ``FactorModel`` that predicts on the
+    rating scale, ``mu + b_i + c_j + u_i . v_j``."""
+    from .als import FactorModel
+
+    model, baseline = _check_model("model", model), _check_model("baseline", baseline)
+    if len(model.user_bias) != len(baseline.user_bias) or len(model.item_bias) != len(baseline.item_bias):
+        raise ValueError(f"model has {len(model.user_bias)} users and {len(model.item_bias)} items, baseline "
+                         f"{len(baseline.user_bias)} and {len(baseline.item_bias)}: both must come from the same data")
+    return FactorModel(model.user_factors, model.item_factors, baseline.user_bias, baseline.item_bias, float(baseline.mu))
+
+
+def spark_als(k: int, reg_param: float, max_iter: int, n_blocks: int = 2, seed: int = 0):
+    """Spark's ``pyspark.ml.recommendation.ALS`` estimator with the course's settings: rank ``k``,
+    ``regParam = reg_param``, ``maxIter = max_iter`` (Spark's iterations are the course's sweeps),
+    ``n_blocks`` user and item blocks (one per core in local mode), ``seed``; everything else is
+    Spark's default (explicit feedback, checkpoint every 10 iterations, coldStartStrategy "nan").
+    Needs PySpark (imported here, not before)."""
+    k, n_blocks = check_count("k", k), check_count("n_blocks", n_blocks)
+    reg_param = check_positive("reg_param", reg_param, hint="Spark's regParam, e.g. 0.1")
+    max_iter = check_count("max_iter", max_iter, minimum=0)
+    from .validation import check_seed
+
+    seed = check_seed("seed", seed)
+    if not spark_available(verbose=False):
+        raise RuntimeError(f"Spark cannot run here: {spark_environment()['reason']}")
+    from pyspark.ml.recommendation import ALS as SparkALS
+
+    return SparkALS(rank=k, regParam=reg_param, maxIter=max_iter, numUserBlocks=n_blocks, numItemBlocks=n_blocks, seed=seed)
 
 
 # ----------------------------------------------------------------------------- a local session

@@ -6,9 +6,10 @@ For user i the score of item j is the model's prediction
 
 and the recommendations are the n items with the highest scores. Scoring every user
 against every item is one matrix product per batch of users, ``U[batch] @ V.T`` of shape
-``(batch, n_items)``; ``np.argpartition`` finds each row's n best without sorting the row,
-and only those n are sorted. Memory stays at ``batch_size * n_items`` numbers however many
-users there are. Ties are broken by the smaller item id, so the lists are deterministic.
+``(batch, n_items)``, so memory stays at ``batch_size * n_items`` numbers however many users
+there are. Choosing each row's n best (a partial sort, never an item the user already rated,
+ties to the smaller item id) is ``course_utils.ranking.top_k_items``, called on each batch:
+one implementation of the ranking rule for the whole course (notebook 07 ranks with it too).
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ def top_n_items(model, n: int = 10, users=None, exclude=None, batch_size: int = 
         import scipy.sparse as sp
 
         seen = sp.csr_matrix((np.ones(len(exclude), dtype=bool), (exclude.users, exclude.items)), shape=(n_users, n_items))
+    from .ranking import top_k_items
+    from .ratings import Ratings
+
     items_out = np.empty((len(users), n), dtype=np.int64)
     scores_out = np.empty((len(users), n))
     item_part = model.item_bias + model.mu                                     # (n_items,)
@@ -51,18 +55,14 @@ def top_n_items(model, n: int = 10, users=None, exclude=None, batch_size: int = 
         batch = users[start : start + batch_size]
         scores = model.user_factors[batch] @ model.item_factors.T + item_part  # (batch, n_items)
         scores += model.user_bias[batch][:, None]
-        if seen is not None:
-            rows, cols = seen[batch].nonzero()
-            scores[rows, cols] = -np.inf
-        # order by (score descending, item ascending): argpartition on a stable key
-        best = np.argpartition(-scores, n - 1, axis=1)[:, :n] if n < n_items else np.tile(np.arange(n_items), (len(batch), 1))
-        best_scores = np.take_along_axis(scores, best, axis=1)
-        # rows with a tie at the n-th place: argpartition chose among the tied items at random
-        tied = (scores >= best_scores.min(axis=1, keepdims=True)).sum(axis=1) > n
-        for row in np.nonzero(tied)[0]:
-            best[row] = np.lexsort((np.arange(n_items), -scores[row]))[:n]
-            best_scores[row] = scores[row, best[row]]
-        order = np.lexsort((best, -best_scores), axis=1)
-        items_out[start : start + len(batch)] = np.take_along_axis(best, order, axis=1)
-        scores_out[start : start + len(batch)] = np.take_along_axis(best_scores, order, axis=1)
+        rows, cols = seen[batch].nonzero() if seen is not None else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        # top_k_items ranks the rows of a score matrix indexed like its ratings set: this batch's rows
+        # and this batch's rated pairs, plus one extra row (never ranked) that holds a pair, because
+        # a Ratings set cannot be empty.
+        padded = np.vstack([scores, np.zeros((1, n_items))])
+        rated = Ratings(np.r_[rows, len(batch)], np.r_[cols, 0], np.ones(len(rows) + 1), len(batch) + 1, n_items)
+        best = top_k_items(padded, rated, n, users=np.arange(len(batch)))
+        scores[rows, cols] = -np.inf                                           # excluded items score -inf
+        items_out[start : start + len(batch)] = best
+        scores_out[start : start + len(batch)] = np.take_along_axis(scores, best, axis=1)
     return items_out, scores_out

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from course_utils.als_blocks import (BYTES_PER_RATING, block_of, cluster_sweep_seconds, half_sweep_traffic, out_link_table,
-                                     sweep_traffic)
+from course_utils.als_blocks import (BYTES_PER_RATING, block_of, cluster_sweep_seconds, expected_blocked_pairs, half_sweep_traffic,
+                                     in_link_table, out_link_table, sweep_traffic, traffic_from_degrees)
 from course_utils.ratings import synthetic_ratings
 
 
@@ -74,6 +74,62 @@ def test_cluster_cost_model_terms():
     assert cluster_sweep_seconds(8.0, 4e9, 4, 1e9, 0.5) == pytest.approx(3.5)
     many = cluster_sweep_seconds(8.0, 4e9, np.array([1, 2, 8]), 1e9)
     assert many.shape == (3,) and np.all(np.diff(many) < 0)
+
+
+def test_in_link_table_points_every_rating_at_the_factor_it_receives():
+    """Follow each (sending block, position) pointer into the list that block sends: it must be the
+    rating's own item; the rows of each user are contiguous (compressed sparse rows)."""
+    data = synthetic_ratings(40, 50, 800, min_per_user=10, seed=4).data
+    for n_blocks, n_fixed_blocks in ((2, 2), (3, 4), (1, 1)):
+        tables = in_link_table(data.users, data.items, n_blocks, n_fixed_blocks)
+        needs = out_link_table(data.users, data.items, n_blocks)
+        assert sum(len(t["rating_rows"]) for t in tables.values()) == len(data)
+        for p, t in tables.items():
+            sent = {q: needs[p][needs[p] % n_fixed_blocks == q] for q in range(n_fixed_blocks)}
+            received = np.array([sent[q][pos] for q, pos in zip(t["from_block"].tolist(), t["position"].tolist())])
+            assert (received == data.items[t["rating_rows"]]).all()
+            for a, user in enumerate(t["ids"].tolist()):
+                assert (data.users[t["rating_rows"][t["ptrs"][a]:t["ptrs"][a + 1]]] == user).all()
+            assert (t["ids"] % n_blocks == p).all() and np.all(np.diff(t["ids"]) > 0)
+
+
+def test_expected_blocked_pairs_by_hand_and_against_random_placement():
+    # one row with 2 raters in 2 blocks: 2 (1 - 1/4) = 1.5 blocks expected; a row without raters adds 0
+    assert expected_blocked_pairs([2, 0], 2) == pytest.approx(1.5)
+    assert expected_blocked_pairs([5, 1, 0], 1) == 2
+    rng = np.random.default_rng(0)
+    degrees = rng.integers(1, 40, size=300)
+    placed = [sum(np.unique(rng.integers(0, 8, size=d)).size for d in degrees) for _ in range(200)]
+    assert np.mean(placed) == pytest.approx(expected_blocked_pairs(degrees, 8), rel=0.005)
+    # distinct raters from a population of 48 in 8 blocks of 6 (drawn without replacement): more blocks
+    distinct = [sum(np.unique(rng.permutation(48)[:d] % 8).size for d in degrees) for _ in range(200)]
+    assert np.mean(distinct) == pytest.approx(expected_blocked_pairs(degrees, 8, population=48), rel=0.005)
+    assert expected_blocked_pairs(degrees, 8, population=48) > expected_blocked_pairs(degrees, 8)
+    assert expected_blocked_pairs(degrees, 8, population=1e7) == pytest.approx(expected_blocked_pairs(degrees, 8), rel=1e-5)
+
+
+def test_traffic_from_degrees_matches_the_counts_it_predicts():
+    data = synthetic_ratings(400, 300, 20000, min_per_user=10, seed=5).data
+    users, items = np.bincount(data.users), np.bincount(data.items, minlength=data.n_items)
+    for P in (2, 8, 32):
+        exact, model = sweep_traffic(data.users, data.items, P, 4), traffic_from_degrees(users, items, P, 4)
+        assert model["per_rating"] == exact["per_rating"]
+        assert model["broadcast"] == P * 4 * (np.count_nonzero(users) + np.count_nonzero(items))
+        assert model["blocked"] == pytest.approx(exact["blocked"], rel=0.02)
+        assert model["blocked"] <= min(model["broadcast"], model["per_rating"])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: in_link_table([0, 1], [0, 1], 2, 0), "n_fixed_blocks"),
+    (lambda: in_link_table([0, 1], [0], 2, 2), "same length"),
+    (lambda: expected_blocked_pairs([-1, 2], 2), "degrees"),
+    (lambda: expected_blocked_pairs([5, 2], 2, population=4), "population"),
+    (lambda: traffic_from_degrees([1, 2], [1, 1], 2, 3), "add up"),
+    (lambda: traffic_from_degrees([1, 1], [1, 1], 0, 3), "n_blocks"),
+])
+def test_bad_input_to_the_new_counts_is_refused(call, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        call()
 
 
 @pytest.mark.parametrize("call, message", [

@@ -4,28 +4,47 @@ import numpy as np
 import pytest
 
 from course_utils.exercises import spark_als as ex
-from course_utils.scaling import fit_line, line_crossing, scaled_shape, synthetic_at_scale, time_fits
+from course_utils.scaling import (degrees_at_scale, extrapolation_range, fit_line, line_crossing, pairwise_lines, scaled_shape,
+                                  synthetic_at_scale, time_fits)
 
 TINY_USERS = np.array([0, 0, 0, 1, 1, 2, 3, 3, 4, 4, 4, 5])     # notebook 08's section-1 example
 TINY_ITEMS = np.array([0, 2, 4, 0, 1, 3, 2, 4, 0, 1, 4, 2])
 
 
-def test_time_fits_separates_fixed_and_per_sweep_cost(monkeypatch):
+def test_time_fits_separates_fixed_and_per_sweep_cost():
     """A fake clock: each fit of n sweeps takes 0.5 s fixed + 0.2 s per sweep, and the first
     repeat of every length is disturbed by 1 s (another program); "min" sees through it."""
-    import course_utils.scaling as scaling
-
     clock = {"now": 0.0, "calls": 0}
-    monkeypatch.setattr(scaling.time, "perf_counter", lambda: clock["now"])
 
     def fit(n):
         clock["now"] += 0.5 + 0.2 * n + (1.0 if clock["calls"] % 2 == 0 else 0.0)
         clock["calls"] += 1
 
-    result = time_fits(fit, sweeps=(1, 2, 5), repeats=2, statistic="min")
+    result = time_fits(fit, sweeps=(1, 2, 5), repeats=2, statistic="min", clock=lambda: clock["now"])
     assert result["per_fit"] == pytest.approx(0.5) and result["per_sweep"] == pytest.approx(0.2)
     assert result["seconds"] == pytest.approx([0.7, 0.9, 1.5])
-    assert time_fits(fit, sweeps=(1, 3), repeats=2)["seconds"] == pytest.approx([1.2, 1.6])   # median of 0.7 and 1.7
+    assert time_fits(fit, sweeps=(1, 3), repeats=2, clock=lambda: clock["now"])["seconds"] == pytest.approx([1.2, 1.6])
+
+
+def test_time_fits_runs_untimed_warm_up_fits_first():
+    lengths = []
+    time_fits(lengths.append, sweeps=(1, 3), repeats=2, warmup=1)
+    assert lengths == [1, 1, 1, 3, 3, 3]
+
+
+def test_pairwise_lines_and_the_range_of_an_extrapolation():
+    assert np.allclose(pairwise_lines([1, 2, 4], [1, 2, 5]), [[0, 1], [-1 / 3, 4 / 3], [-1, 1.5]])
+    assert extrapolation_range([1, 2, 4], [1, 2, 5], 10) == pytest.approx((10, 14))
+    low, high = extrapolation_range([1, 2, 3], [2, 4, 6], [10, 100])       # collinear points: no spread
+    assert low == pytest.approx([20, 200]) and high == pytest.approx([20, 200])
+
+
+def test_degrees_at_scale_keep_the_shape_and_reach_the_total():
+    measured = np.array([1, 2, 3, 0, 10])
+    scaled = degrees_at_scale(measured, 1000, 50_000, seed=0)
+    assert scaled.shape == (1000,) and scaled.sum() == pytest.approx(50_000)
+    ratios = np.unique(np.round(scaled / scaled.min(), 9))
+    assert set(ratios.tolist()) <= {1.0, 2.0, 3.0, 10.0}                   # the measured counts, one factor apart
 
 
 def test_fit_line_and_crossing():
@@ -48,6 +67,11 @@ def test_scaled_shape_grows_like_a_catalogue_and_the_generator_uses_it():
     (lambda: time_fits("fit"), "fit must be"),
     (lambda: fit_line([1, 1], [2, 3]), "two distinct"),
     (lambda: scaled_shape(500), "n_ratings"),
+    (lambda: time_fits(lambda n: None, warmup=-1), "warmup"),
+    (lambda: time_fits(lambda n: None, sweeps=3), "sweeps"),
+    (lambda: pairwise_lines([1, 1], [2, 3]), "two distinct"),
+    (lambda: degrees_at_scale([0, 0], 10, 100), "degrees"),
+    (lambda: degrees_at_scale([1, 2], 10, -5), "n_ratings"),
 ])
 def test_bad_input_is_refused(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
