@@ -38,6 +38,10 @@ import numpy as np
 
 from .validation import check_choice, check_count
 
+# The public API: what a reader may call. The kernels (NumpyOps, TorchOps) and the per-block
+# steps (prepare_blocks, update_side) are the engine's internals, called by als.ALS.
+__all__ = ["SOLVERS", "DTYPES", "AUTO_DTYPE", "choose_dtype", "row_blocks"]
+
 SOLVERS = ("direct", "cg")
 DTYPES = ("float64", "float32")
 # dtype="auto": float64 for direct solves (exact: they agree with the loops to 1e-8), float32 for
