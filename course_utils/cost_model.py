@@ -22,14 +22,22 @@ from __future__ import annotations
 import numpy as np
 
 from .ratings import Ratings
-from .validation import check_array, check_choice, check_count, check_same_length
+from .validation import check_array, check_choice, check_count, check_ratings, check_same_length, check_seed
+
+
+def _whole_numbers(name: str, value, minimum: int) -> np.ndarray:
+    """A number or array of whole numbers >= ``minimum`` (as floats, for the formulas)."""
+    arr = check_array(name, value, allow_empty=True, hint="a count, or an array of counts (they broadcast)")
+    if np.any(arr != np.round(arr)) or np.any(arr < minimum):
+        raise ValueError(f"{name} must hold whole numbers >= {minimum} (got {value!r:.60})")
+    return arr
 
 
 def sweep_operations(nnz, n_rows, k, solver: str = "direct", cg_steps: int = 3):
     """Multiply-adds of one ALS sweep (arrays broadcast): ``n_rows`` = M + N."""
     check_choice("solver", solver, ("direct", "cg"))
     cg_steps = check_count("cg_steps", cg_steps)
-    nnz, n_rows, k = (np.asarray(a, dtype=np.float64) for a in (nnz, n_rows, k))
+    nnz, n_rows, k = _whole_numbers("nnz", nnz, 0), _whole_numbers("n_rows", n_rows, 1), _whole_numbers("k", k, 1)
     if solver == "direct":
         return 2 * nnz * k**2 + n_rows * (k**3 / 3 + 2 * k**2)
     return 4 * nnz * k * (cg_steps + 2)
@@ -37,6 +45,8 @@ def sweep_operations(nnz, n_rows, k, solver: str = "direct", cg_steps: int = 3):
 
 def subsample(data: Ratings, n_ratings: int, seed: int = 0) -> Ratings:
     """``n_ratings`` of ``data``'s ratings drawn without replacement (same users and items)."""
+    check_ratings("data", data)
+    seed = check_seed("seed", seed)
     n_ratings = check_count("n_ratings", n_ratings, maximum=len(data))
     keep = np.sort(np.random.default_rng(seed).choice(len(data), size=n_ratings, replace=False))
     return data.subset(keep)
@@ -61,8 +71,10 @@ def measure_sweep_times(data: Ratings, sizes, ks, solver: str = "direct", n_swee
     check_choice("clock", clock, ("cpu", "wall"))
     key = "sweep_cpu_seconds" if clock == "cpu" else "sweep_seconds"
     n_sweeps, repeats = check_count("n_sweeps", n_sweeps), check_count("repeats", repeats)
-    sizes = [check_count("size", s, maximum=len(data)) for s in sizes]
-    ks = [check_count("k", k) for k in ks]
+    check_ratings("data", data)
+    seed = check_seed("seed", seed)
+    sizes = [check_count("sizes", s, maximum=len(data)) for s in check_array("sizes", sizes, ndim=1, dtype=None).tolist()]
+    ks = [check_count("ks", k) for k in check_array("ks", ks, ndim=1, dtype=None).tolist()]
     subsets = {size: subsample(data, size, seed) for size in sizes}
     models = {(size, k): ALS(subsets[size], k, solver=solver, **als_options) for size in sizes for k in ks}
     times = {pair: [] for pair in models}
