@@ -27,7 +27,10 @@ from .validation import check_array, check_choice, check_count, check_ratings, c
 
 def _whole_numbers(name: str, value, minimum: int) -> np.ndarray:
     """A number or array of whole numbers >= ``minimum`` (as floats, for the formulas)."""
-    arr = check_array(name, value, allow_empty=True, hint="a count, or an array of counts (they broadcast)")
+    arr = check_array(name, value, dtype=None, hint="a count, or an array of counts (they broadcast)")
+    if arr.dtype == np.bool_:
+        raise TypeError(f"{name} must hold whole numbers, not True/False (got {value!r:.60})")
+    arr = arr.astype(np.float64)
     if np.any(arr != np.round(arr)) or np.any(arr < minimum):
         raise ValueError(f"{name} must hold whole numbers >= {minimum} (got {value!r:.60})")
     return arr

@@ -164,6 +164,7 @@ def list_report(scores_by_model: dict, train: Ratings, test: Ratings, k: int = 1
     slots going to items with at most ``rare_max`` training ratings)}``. ``scores_by_model`` maps
     a name to its (n_users, n_items) scores; ``candidates`` restricts every model's lists alike."""
     check_instance("scores_by_model", scores_by_model, dict, what="a dict {name: (n_users, n_items) scores}")
+    check_ratings("train", train)
     if not scores_by_model:
         raise ValueError("scores_by_model is empty: pass {name: (n_users, n_items) scores}")
     rare_max = check_count("rare_max", rare_max, minimum=0)

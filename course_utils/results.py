@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from .validation import check_choice
+from .validation import check_choice, check_name
 
 
 def _blank(value) -> bool:
@@ -74,6 +74,10 @@ class ResultsTable:
         if names is not None and (isinstance(names, (str, bytes)) or not hasattr(names, "__iter__")):
             raise TypeError(f"names must be a list of row names, e.g. {[r[self.keys[0]] for r in self.rows][:2]} "
                             f"(got {names!r:.40}), or None for every row")
+        if names is not None:
+            names = list(names)
+            for name in names:
+                check_name("names", name, [r[self.keys[0]] for r in self.rows], what="row name")
         rows = self.rows if names is None else [self[name] for name in names]
         header = " ".join(format(h, (">" if not spec.startswith("<") else "<") + str(max(self._width(spec), len(h))))
                           for _, h, spec in self.columns)

@@ -347,6 +347,11 @@ GOOD = {
     "validation.check_instance": lambda: dict(name="value", value=3, kinds=int),
     "validation.check_pair": lambda: dict(name="value", value=(1.0, 2.0)),
     "validation.check_name": lambda: dict(name="value", value="a", known=("a", "b")),
+    "validation.check_ratings": lambda: dict(name="value", value=_tiny_ratings()),
+    "validation.check_mask": lambda: dict(name="value", value=np.ones(3, bool), n=3),
+    "validation.check_label_lists": lambda: dict(name="value", value=[["a"], [], ["b", "c"]], n=3),
+    "validation.check_device": lambda: dict(name="value", value="cpu"),
+    "validation.check_module": lambda: dict(name="value", value=torch.nn.Linear(2, 2)),
     # ---- convergence, finite differences, similarity, broadcasting
     "convergence.loglog_slope": lambda: dict(steps=[0.1, 0.01, 0.001], errors=[1e-2, 1e-4, 1e-6]),
     "finite_diff.derivative": lambda: dict(f=np.sin, x=1.0, h=1e-5, method="central"),
@@ -664,6 +669,8 @@ GOOD = {
     "exercises.feedback.not_yet": lambda: dict(message="try again"),
     "exercises.feedback.call_learner": lambda: dict(fn=lambda: 1),
     "exercises.feedback.read_number": lambda: dict(answer="3.5", kind=float),
+    "exercises.feedback.read_setting": lambda: dict(check=__import__("course_utils.validation").validation.check_count,
+                                                     name="n_users", value=3),
     "exercises.finite_differences.check_backward_difference": lambda: dict(
         backward_difference=lambda f, x, h: (f(x) - f(x - h)) / h),
     "exercises.finite_differences.check_five_point_stencil": lambda: dict(
@@ -944,8 +951,66 @@ OVERRIDES = {
     ("widgets.training_playground.train_recommender", "optimizer"): "choice",
     ("widgets.secant.SecantExplorer", "function"): "choice",
     ("widgets.training_playground.train_recommender", "n_users"): "count",
-    ("exercises.embeddings.check_top_component_genre", "truth"): "any",
     ("exercises.embeddings.check_top_component_genre", "mask"): "array",
+    ("exercises.embeddings.check_top_component_genre", "item_genres"): "titles",
+    ("exercises.feedback.read_setting", "check"): "callable", ("exercises.feedback.read_setting", "name"): "text",
+    ("exercises.feedback.read_setting", "value"): "any",
+    # a number the learner typed: read_number must report text, NaN, an empty answer or a list (a negative number is a number)
+    ("exercises.feedback.read_number", "answer"): "typed_number",
+    ("scaling.time_fits", "warmup"): "count0", ("spark.spark_als", "max_iter"): "count0",
+    ("scaling.degrees_at_scale", "n_ratings"): "positive",          # a total that may be fractional at scale (1.5e9)
+    ("mf_torch.NeuralCF", "dropout"): "fraction0",                  # 0 = no dropout, allowed
+    ("mf_torch.NeuralCF", "hidden"): "widths",
+    ("mf_torch.DotProductBias.forward", "users"): "ids", ("mf_torch.DotProductBias.forward", "items"): "ids",
+    ("mf_torch.NeuralCF.forward", "users"): "ids", ("mf_torch.NeuralCF.forward", "items"): "ids",
+    ("normal_equations.row_blocks", "overhead_elements"): "count0",
+    ("normal_equations.row_blocks", "indptr"): "indptr",
+    ("normal_equations.row_blocks", "growth"): "growth",
+    ("normal_equations.choose_dtype", "device_type"): "text",
+    ("momentum_map.optimum", "L"): "positive", ("momentum_map.optimum", "mu"): "positive",
+    ("momentum_map.stability_edge", "L"): "positive", ("momentum_map.stability_edge", "momenta"): "array",
+    ("momentum_map.theory_rates", "lrs"): "array", ("momentum_map.theory_rates", "momenta"): "array",
+    ("momentum_map.theory_rates", "curvatures"): "array", ("momentum_map.measured_rates", "lrs"): "array",
+    ("momentum_map.measured_rates", "momenta"): "array", ("momentum_map.measured_rates", "curvatures"): "array",
+    ("annotate.place_labels", "ax"): "axes", ("annotate.place_labels", "pad"): "nonnegative",
+    ("annotate.place_labels", "texts"): "list_of_text", ("annotate.place_labels", "radii"): "array",
+    ("annotate.label_log_axis", "axis"): "model",
+    ("factor_plots.genre_scatter", "ax"): "axes", ("factor_plots.genre_scatter", "item_genres"): "titles",
+    ("factor_plots.genre_scatter", "candidates"): "mask", ("factor_plots.genre_scatter", "label_items"): "ids",
+    ("factor_plots.genre_scatter", "titles"): "list_of_text", ("factor_plots.genre_scatter", "genres_shown"): "list_of_text",
+    ("embedding_analysis.genre_means", "candidates"): "mask", ("embedding_analysis.genre_neighbour_test", "candidates"): "mask",
+    ("embedding_analysis.genre_means", "genres"): "titles", ("embedding_analysis.genre_neighbour_test", "genres"): "titles",
+    ("embedding_analysis.genre_probe", "genres"): "titles", ("embedding_analysis.genre_enrichment", "genres"): "titles",
+    ("embedding_analysis.genre_enrichment", "items"): "ids", ("embedding_analysis.genre_enrichment", "pool"): "ids",
+    ("embedding_analysis.genre_neighbour_test", "counts"): "array",
+    ("embedding_analysis.procrustes_align", "source"): "array", ("embedding_analysis.procrustes_align", "target"): "array",
+    ("embedding_analysis.nearest_items", "candidates"): "mask_opt",
+    ("coldstart.cold_start_table", "predictions"): "dict",
+    ("crossval.cross_validate", "predictors"): "dict", ("crossval.summarize", "scores"): "dict",
+    ("ranking.list_report", "scores_by_model"): "dict", ("ranking.popular_share", "recommended"): "array",
+    ("ranking.top_k_items", "candidates"): "mask_opt", ("ranking.ranking_metrics", "candidates"): "mask_opt",
+    ("ranking.list_report", "candidates"): "mask_opt", ("ranking.score_matrix", "model"): "model",
+    ("results.ResultsTable", "columns"): "columns", ("results.ResultsTable.text", "names"): "names_opt",
+    ("results.ResultsTable.show", "names"): "names_opt",
+    ("minibatch.compare_batch_sizes", "make_model"): "callable", ("minibatch.compare_batch_sizes", "batch_sizes"): "array",
+    ("minibatch.train_for_seconds", "model"): "module",
+    ("early_stopping.select_epochs", "make_model"): "callable",
+    ("feedback_loop.noisy_taste", "predict"): "callable",
+    ("cost_model.measure_sweep_times", "sizes"): "array", ("cost_model.measure_sweep_times", "ks"): "array",
+    ("cost_model.sweep_operations", "nnz"): "array", ("cost_model.sweep_operations", "n_rows"): "array",
+    ("cost_model.fit_power_law", "nnz"): "array", ("cost_model.fit_power_law", "k"): "array",
+    ("cost_model.fit_power_law", "seconds"): "array",
+    ("spark.residual_ratings", "baseline"): "model", ("spark.with_baseline", "model"): "model",
+    ("spark.with_baseline", "baseline"): "model", ("spark.als_like_spark", "residuals"): "ratings",
+    ("spark.als_like_spark", "start"): "model", ("topn.top_n_items", "exclude"): "ratings",
+    ("als_blocks.in_link_table", "solve_ids"): "ids_unbounded", ("als_blocks.in_link_table", "fixed_ids"): "ids_unbounded",
+    ("als_blocks.expected_blocked_pairs", "degrees"): "array", ("als_blocks.traffic_from_degrees", "user_degrees"): "array",
+    ("als_blocks.traffic_from_degrees", "item_degrees"): "array", ("scaling.degrees_at_scale", "degrees"): "array",
+    ("scaling.extrapolation_range", "at"): "array", ("ranking.list_report", "rare_max"): "count0",
+    ("validation.check_mask", "value"): "mask", ("validation.check_label_lists", "value"): "titles",
+    ("validation.check_ratings", "value"): "ratings", ("validation.check_module", "value"): "module",
+    ("validation.check_device", "value"): "device",
+    ("course_data.course_ratings", "path"): "path",
 }
 # kinds used only through OVERRIDES
 BAD_VALUES.update({
@@ -984,6 +1049,15 @@ BAD_VALUES.update({
     "machines": [None, "abc", [], [0], [1.5], [NAN], [-1]],
     "pair_any": [None, "ab", (1.0,), (NAN, 1.0), 3, (1.0, 2.0, 3.0)],
     "time_opt": ["0", [0.0, 1.0], True, 1j, torch.zeros(2)],       # a time that may be None (autonomous dynamics)
+    "typed_number": [None, Ellipsis, "not a number", NAN, [1, 2], ""],
+    "fraction0": [1, 1.5, -0.1, NAN, "0.2", None, True],          # a share in [0, 1)
+    "widths": [None, 3, "64", [0], [2.5], [-1]],
+    "indptr": [None, "abc", [1, 2], [0, 3, 2], [0.5, 1.0], [[0, 1]]],
+    "growth": [0.5, NAN, INF, "1.25", None, True],
+    "axes": [None, 3, "ax"],
+    "mask": [None, "abc", [True], np.ones(3), [1, 0]],
+    "columns": [None, "abc", [], [("a", "b")], [(1, 2, 3)], 3],
+    "names_opt": ["biases", 3, ["no such row"]],
 })
 
 # Exceptions accepted as clear besides ValueError/TypeError: documented subclasses only.
@@ -996,7 +1070,7 @@ def _checker(qual: str) -> bool:
 
 
 REPORTERS = {"course_utils.optimizers.check_hyperparameters", "course_utils.exercises.feedback.read_number",
-             "course_utils.exercises.feedback.call_learner"}
+             "course_utils.exercises.feedback.call_learner", "course_utils.exercises.feedback.read_setting"}
 
 
 # The checks in course_utils.validation take the value to check (probed) and configuration written by
