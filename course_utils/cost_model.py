@@ -76,8 +76,8 @@ def measure_sweep_times(data: Ratings, sizes, ks, solver: str = "direct", n_swee
     n_sweeps, repeats = check_count("n_sweeps", n_sweeps), check_count("repeats", repeats)
     check_ratings("data", data)
     seed = check_seed("seed", seed)
-    sizes = [check_count("sizes", s, maximum=len(data)) for s in check_array("sizes", sizes, ndim=1, dtype=None).tolist()]
-    ks = [check_count("ks", k) for k in check_array("ks", ks, ndim=1, dtype=None).tolist()]
+    sizes = [check_count("size", s, maximum=len(data)) for s in check_array("sizes", sizes, ndim=1, dtype=None).tolist()]
+    ks = [check_count("k", k) for k in check_array("ks", ks, ndim=1, dtype=None).tolist()]
     subsets = {size: subsample(data, size, seed) for size in sizes}
     models = {(size, k): ALS(subsets[size], k, solver=solver, **als_options) for size in sizes for k in ks}
     times = {pair: [] for pair in models}

@@ -42,7 +42,7 @@ def genre_scatter(ax, scores, item_genres, candidates, genres_shown, label_items
     from matplotlib.axes import Axes
 
     check_instance("ax", ax, Axes, what="matplotlib axes", hint="e.g. fig, ax = plt.subplots()")
-    scores = check_array("scores", scores, ndim=2, hint="principal-component scores (n_items, >= 2)")
+    scores = check_array("scores", scores, ndim=2, finite=False, hint="principal-component scores (n_items, >= 2)")
     if scores.shape[1] < 2:
         raise ValueError(f"scores must hold at least two components, shape (n_items, >= 2) (got {scores.shape})")
     n_items = len(scores)
@@ -58,6 +58,9 @@ def genre_scatter(ax, scores, item_genres, candidates, genres_shown, label_items
         raise TypeError(f"titles must be a list of item titles, one per item (got {type(titles).__name__})")
     if len(titles) != n_items:
         raise ValueError(f"titles must hold one title per item ({n_items}) (got {len(titles)})")
+    if not np.all(np.isfinite(scores[candidates, :2])):
+        raise ValueError("scores must be finite for the candidates (their first two columns); leave rows without scores "
+                         "out of candidates")
     if len(genres_shown) > len(PALETTE):
         raise ValueError(f"colour at most {len(PALETTE)} genres (more cannot be told apart); got {len(genres_shown)}")
     if scores.ndim != 2 or scores.shape[1] < 2 or candidates.shape != (len(scores),) or len(item_genres) != len(scores):

@@ -338,7 +338,7 @@ def check_label_lists(name: str, value, n: int | None = None, *, what: str = "ge
         _fail(TypeError, name, f"a list with one list of {what}s per item", value, hint or "e.g. data.item_genres")
     lists = list(value)
     if n is not None and len(lists) != n:
-        _fail(ValueError, name, f"{n} lists of {what}s, one per item", value, f"got {len(lists)}" + (f"; {hint}" if hint else ""))
+        _fail(ValueError, name, f"{n} lists, one list of {what}s per item", value, f"got {len(lists)}" + (f"; {hint}" if hint else ""))
     for i, entry in enumerate(lists):
         if isinstance(entry, (str, bytes)) or not hasattr(entry, "__iter__") or not all(isinstance(g, str) for g in entry):
             _fail(TypeError, f"{name}[{i}]", f"a list of {what} names (strings)", entry, hint or "e.g. ['Comedy', 'Drama']")
