@@ -1,20 +1,28 @@
 r"""Alternating least squares for ratings, with biases and L2 regularization (notebook 05).
 
-Model: r_hat_ij = u_i . v_j + b_i + c_j + mu, mu the global mean of the training ratings.
-Loss over the observed set Omega:
+Model: r_hat_ij = u_i . v_j + b_i + c_j + mu, mu the global mean of the training ratings;
+U (n_users, k), V (n_items, k), b (n_users,), c (n_items,). Loss over the observed set Omega:
 
-    J = sum_{(i,j) in Omega} (r_ij - r_hat_ij)^2 + lam (||U||_F^2 + ||V||_F^2 + ||b||^2 + ||c||^2)
+    J = sum_{(i,j) in Omega} (r_ij - r_hat_ij)^2 + lam (||U||_F^2 + ||V||_F^2) + lam_b (||b||^2 + ||c||^2)
 
+lam penalizes the factors and lam_b (``lam_bias``; by default equal to lam) the biases.
 Setting each block's derivative to zero gives the closed-form updates, applied in the
 order b, U, c, V (each an exact minimization, so J never increases)::
 
-    b_i = sum_{j in Omega_i} (r_ij - u_i . v_j - c_j - mu) / (|Omega_i| + lam)
+    b_i = sum_{j in Omega_i} (r_ij - u_i . v_j - c_j - mu) / (|Omega_i| + lam_b)
     u_i = (sum_{j in Omega_i} v_j v_j^T + lam I)^{-1} sum_{j in Omega_i} (r_ij - b_i - c_j - mu) v_j
-    c_j = sum_{i in Omega_j} (r_ij - u_i . v_j - b_i - mu) / (|Omega_j| + lam)
+    c_j = sum_{i in Omega_j} (r_ij - u_i . v_j - b_i - mu) / (|Omega_j| + lam_b)
     v_j = (sum_{i in Omega_j} u_i u_i^T + lam I)^{-1} sum_{i in Omega_j} (r_ij - b_i - c_j - mu) u_i
 
-lam > 0 is a Gaussian prior N(0, 1/lam) on every parameter, and it keeps the K x K
-matrices invertible for users or items with fewer than K ratings.
+With weighted-lambda regularization (``weighted=True``, ALS-WR) the factor penalty is
+lam (sum_i |Omega_i| ||u_i||^2 + sum_j |Omega_j| ||v_j||^2), so lam I above becomes
+lam |Omega_i| I (resp. lam |Omega_j| I); the bias penalty stays lam_b.
+
+The Bayesian reading: if each rating is r_hat_ij plus Gaussian noise of variance sigma^2,
+minimizing J is maximizing the posterior under Gaussian priors N(0, sigma^2 / lam) on every
+factor entry (sigma^2 / (lam |Omega_i|) when weighted) and N(0, sigma^2 / lam_b) on every bias
+(the prior variance is 1/lam only when sigma = 1). lam > 0 also keeps the K x K matrices invertible for users or items with fewer
+than K ratings.
 
 Three implementations of one sweep, which agree to round-off from the same start:
 ``als_sweep_loops`` (the formulas as loops over dictionaries, one solve per row),
@@ -211,8 +219,10 @@ class ALS:
     - ``dtype="float64"``, ``"float32"`` (half the memory and up to half the time; test RMSE
       within 1e-4 of float64, see ``make bench`` and the tests) or ``"auto"``: float64 for the
       direct solver (it then agrees with the loops to 1e-8), float32 for CG (its few steps leave
-      an error far above float32's round-off). On MPS, which has no float64, float32 is used with
-      a warning and a note in ``fit``'s info (``normal_equations.choose_dtype``).
+      an error far above float32's round-off). Apple's MPS has no float64 (torch refuses it
+      there), so on an MPS device ``"auto"`` means float32 for both solvers, and an explicit
+      ``"float64"`` runs in float32 with a warning; either way ``fit``'s info says so in its
+      "note" (``normal_equations.choose_dtype``).
     """
 
     def __init__(self, train: Ratings, k: int = DEFAULTS["k"], lam: float | None = None, backend: str = "numpy", device=None,
@@ -235,7 +245,8 @@ class ALS:
         self.solver = solver if solver != "auto" else ("direct" if self.k < AUTO_CG_FROM_K else "cg")
         self.cg_steps = check_count("cg_steps", cg_steps, maximum=1000)
         check_choice("dtype", dtype, ("auto",) + DTYPES, hint="float32 halves memory and time; float64 agrees with the loops to 1e-8")
-        dtype = AUTO_DTYPE[self.solver] if dtype == "auto" else dtype
+        asked_auto = dtype == "auto"
+        dtype = AUTO_DTYPE[self.solver] if asked_auto else dtype
         self.train = train
         self.dtype, self.dtype_note = dtype, ""
         if backend == "torch":
@@ -243,7 +254,7 @@ class ALS:
 
             self.device = torch.device(device or "cpu")
             self.dtype, self.dtype_note = choose_dtype(self.device.type, dtype)
-            if self.dtype_note:
+            if self.dtype_note and not asked_auto:         # float64 asked for on MPS: say it is float32
                 warnings.warn(self.dtype_note, stacklevel=2)
         else:
             self.device = None

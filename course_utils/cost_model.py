@@ -22,25 +22,33 @@ from __future__ import annotations
 import numpy as np
 
 from .ratings import Ratings
-from .validation import check_array, check_choice, check_count, check_ratings, check_same_length, check_seed
+from .validation import check_array, check_choice, check_count, check_same_length
 
 
-def _whole_numbers(name: str, value, minimum: int) -> np.ndarray:
-    """A number or array of whole numbers >= ``minimum`` (as floats, for the formulas)."""
-    arr = check_array(name, value, dtype=None, hint="a count, or an array of counts (they broadcast)")
-    if arr.dtype == np.bool_:
-        raise TypeError(f"{name} must hold whole numbers, not True/False (got {value!r:.60})")
-    arr = arr.astype(np.float64)
-    if np.any(arr != np.round(arr)) or np.any(arr < minimum):
-        raise ValueError(f"{name} must hold whole numbers >= {minimum} (got {value!r:.60})")
+def _check_ratings(name: str, value) -> Ratings:
+    if not isinstance(value, Ratings):
+        raise TypeError(f"{name} must be a Ratings object (got {type(value).__name__}): use synthetic_ratings(...).data "
+                        "or load_movielens()")
+    return value
+
+
+def _check_positive_array(name: str, value, hint: str) -> np.ndarray:
+    arr = check_array(name, value, ndim=(0, 1), hint=hint)
+    if np.any(arr <= 0):
+        raise ValueError(f"{name} must be > 0 (got {value!r}): {hint}")
     return arr
+
 
 
 def sweep_operations(nnz, n_rows, k, solver: str = "direct", cg_steps: int = 3):
     """Multiply-adds of one ALS sweep (arrays broadcast): ``n_rows`` = M + N."""
     check_choice("solver", solver, ("direct", "cg"))
     cg_steps = check_count("cg_steps", cg_steps)
-    nnz, n_rows, k = _whole_numbers("nnz", nnz, 0), _whole_numbers("n_rows", n_rows, 1), _whole_numbers("k", k, 1)
+    nnz, n_rows, k = (_check_positive_array(name, value, hint) for name, value, hint in (
+        ("nnz", nnz, "the number of ratings, e.g. 100_000"), ("n_rows", n_rows, "users plus items, e.g. 2_600"),
+        ("k", k, "the number of factors, e.g. 10")))
+    if np.any(k != np.round(k)):
+        raise ValueError(f"k must hold whole numbers of factors (got {k.tolist()}): e.g. k=10")
     if solver == "direct":
         return 2 * nnz * k**2 + n_rows * (k**3 / 3 + 2 * k**2)
     return 4 * nnz * k * (cg_steps + 2)
@@ -48,9 +56,9 @@ def sweep_operations(nnz, n_rows, k, solver: str = "direct", cg_steps: int = 3):
 
 def subsample(data: Ratings, n_ratings: int, seed: int = 0) -> Ratings:
     """``n_ratings`` of ``data``'s ratings drawn without replacement (same users and items)."""
-    check_ratings("data", data)
-    seed = check_seed("seed", seed)
-    n_ratings = check_count("n_ratings", n_ratings, maximum=len(data))
+    _check_ratings("data", data)
+    n_ratings = check_count("n_ratings", n_ratings, maximum=len(data), hint="keep at most all of data's ratings")
+    seed = check_count("seed", seed, minimum=0)
     keep = np.sort(np.random.default_rng(seed).choice(len(data), size=n_ratings, replace=False))
     return data.subset(keep)
 
@@ -70,14 +78,16 @@ def measure_sweep_times(data: Ratings, sizes, ks, solver: str = "direct", n_swee
     """
     from .als import ALS
 
+    _check_ratings("data", data)
     check_choice("solver", solver, ("direct", "cg"))
     check_choice("clock", clock, ("cpu", "wall"))
+    seed = check_count("seed", seed, minimum=0)
+    sizes, ks = (check_array(name, value, ndim=1, hint=f"a list such as {example}") for name, value, example in
+                 (("sizes", sizes, [20_000, 40_000]), ("ks", ks, [16, 32])))
     key = "sweep_cpu_seconds" if clock == "cpu" else "sweep_seconds"
     n_sweeps, repeats = check_count("n_sweeps", n_sweeps), check_count("repeats", repeats)
-    check_ratings("data", data)
-    seed = check_seed("seed", seed)
-    sizes = [check_count("size", s, maximum=len(data)) for s in check_array("sizes", sizes, ndim=1, dtype=None).tolist()]
-    ks = [check_count("k", k) for k in check_array("ks", ks, ndim=1, dtype=None).tolist()]
+    sizes = [check_count("sizes (each size)", s, maximum=len(data), hint="at most all of data's ratings") for s in sizes]
+    ks = [check_count("ks (each k)", k, hint="whole numbers of factors such as 16") for k in ks]
     subsets = {size: subsample(data, size, seed) for size in sizes}
     models = {(size, k): ALS(subsets[size], k, solver=solver, **als_options) for size in sizes for k in ks}
     times = {pair: [] for pair in models}

@@ -194,14 +194,15 @@ def fit_gd(model: nn.Module, train: Ratings, epochs: int = 10, batch_size: int =
     epochs = check_count("epochs", epochs)
     batch_size = check_count("batch_size", batch_size, hint="try batch_size=1024")
     lr = check_positive("lr", lr, hint="try lr=1e-2")
-    weight_decay, lam, lam_bias = (check_nonnegative(name, value) for name, value in
-                                   (("weight_decay", weight_decay), ("lam", lam), ("lam_bias", lam_bias)))
+    weight_decay, lam, lam_bias = (check_nonnegative(name, value, hint=f"use {name}=0 for no penalty, or a value such as {typical}")
+                                   for name, value, typical in (("weight_decay", weight_decay, 1e-4), ("lam", lam, 5),
+                                                                ("lam_bias", lam_bias, 3)))
     if progress is not None:
         check_bool("progress", progress)
     check_bool("track_train", track_train)
     seed = check_seed("seed", seed)
     if on_epoch is not None:
-        check_callable("on_epoch", on_epoch, hint="on_epoch(epoch, history), or None")
+        check_callable("on_epoch", on_epoch, hint="pass a function on_epoch(epoch, history), or None")
     _check_covers(model, train, "train")
     if valid is not None:
         _check_covers(model, valid, "valid")

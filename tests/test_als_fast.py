@@ -141,6 +141,19 @@ def test_choose_dtype_on_mps_cpu_and_cuda():
         ne.choose_dtype("cpu", "float16")
 
 
+def test_als_on_mps_runs_float32_and_warns_only_when_float64_was_asked(small):
+    import warnings
+
+    train, _ = small                                  # constructing needs no MPS device: arrays are made in fit
+    with pytest.warns(UserWarning, match="MPS has no float64"):
+        explicit = ALS(train, 4, 1.0, backend="torch", device="mps", dtype="float64")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        auto = ALS(train, 4, 1.0, backend="torch", device="mps")
+    assert explicit.dtype == auto.dtype == "float32" and "MPS has no float64" in auto.dtype_note
+    assert ALS(train, 4, 1.0, backend="torch").dtype == "float64"            # direct solver on the CPU: float64
+
+
 def test_als_refuses_bad_options_with_a_fix(small):
     train, _ = small
     with pytest.raises(ValueError, match=r"lam must be > 0 \(got 0\): λ = 0 makes each normal-equation matrix singular"):
@@ -215,7 +228,7 @@ def test_measure_sweep_times_covers_the_grid(small):
     grid = measure_sweep_times(train, [1000, 2000], [2, 4], solver="cg", n_sweeps=2, repeats=2)
     assert sorted(zip(grid["nnz"], grid["k"])) == [(1000, 2), (1000, 4), (2000, 2), (2000, 4)]
     assert np.all(grid["seconds"] > 0) and np.all(grid["spread"] >= 0)
-    with pytest.raises(ValueError, match="size must be a whole number in"):
+    with pytest.raises(ValueError, match=r"sizes \(each size\) must be a whole number in"):
         measure_sweep_times(train, [10**9], [2])
 
 
@@ -232,6 +245,11 @@ def test_fit_gd_refuses_bad_input_at_the_boundary(small):
         fit_gd(model, train, batch_size=0)
     with pytest.raises(ValueError, match="optimizer must be one of"):
         fit_gd(model, train, optimizer="lbfgs")
+    with pytest.raises(TypeError, match="on_epoch must be a function"):
+        fit_gd(model, train, on_epoch="redraw")
+    stops = []
+    history = fit_gd(model, train, epochs=5, on_epoch=lambda epoch, h: stops.append(epoch) or epoch == 2)
+    assert stops == [1, 2] and len(history["train_mse"]) == 2              # a true return value stops training
     with pytest.raises(ValueError, match="lam must be >= 0"):
         fit_gd(model, train, lam=-1.0)
     with pytest.raises(TypeError, match="model must be a torch nn.Module"):

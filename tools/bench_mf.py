@@ -10,7 +10,7 @@
 Prints, in order:
 1. One table: method, backend, K, data, sweeps (or epochs), seconds, peak memory, test RMSE,
    for the course's ALS (its defaults, float32, torch), gradient descent, biases only, and the
-   peer rows (LensKit's biased ALS, Surprise's SVD) on the same data and split. Peers say
+   peer rows (LensKit's biased ALS, Surprise's SVD and BaselineOnly) on the same data and split. Peers say
    "not installed" without the optional extra: pip install -e ".[peers]".
    Every configuration runs ``--repeats`` times, interleaved with the others, and the median
    time is shown; seconds are wall-clock for training from the Ratings (set-up included).
@@ -187,8 +187,9 @@ def lenskit_als(train, test, k, epochs=10):
     return run
 
 
-def surprise_svd(train, test, k):
-    """Surprise's SVD (biased MF by SGD, 20 epochs) with n_factors = k."""
+def surprise_model(train, test, k=None):
+    """Surprise's SVD (biased MF by SGD, 20 epochs) with n_factors = k, or with k=None its
+    BaselineOnly (global mean + user and item biases by ALS, Surprise's defaults)."""
     import pandas as pd
     import surprise
 
@@ -197,16 +198,18 @@ def surprise_svd(train, test, k):
 
     def run():
         trainset = surprise.Dataset.load_from_df(frame, reader).build_full_trainset()
-        algo = surprise.SVD(n_factors=k, random_state=0)
+        algo = surprise.BaselineOnly(verbose=False) if k is None else surprise.SVD(n_factors=k, random_state=0)
         algo.fit(trainset)
+        bu, bi = algo.compute_baselines() if k is None else (algo.bu, algo.bi)
         inner_u = np.array([trainset._raw2inner_id_users.get(u, -1) for u in test.users.tolist()])
         inner_i = np.array([trainset._raw2inner_id_items.get(i, -1) for i in test.items.tolist()])
         pred = np.full(len(test), trainset.global_mean)
         ku, ki = inner_u >= 0, inner_i >= 0
-        pred[ku] += algo.bu[inner_u[ku]]
-        pred[ki] += algo.bi[inner_i[ki]]
+        pred[ku] += bu[inner_u[ku]]
+        pred[ki] += bi[inner_i[ki]]
         both = ku & ki
-        pred[both] += np.einsum("nk,nk->n", algo.pu[inner_u[both]], algo.qi[inner_i[both]])
+        if k is not None:
+            pred[both] += np.einsum("nk,nk->n", algo.pu[inner_u[both]], algo.qi[inner_i[both]])
         return float(np.sqrt(np.mean((np.clip(pred, *test.scale) - test.ratings) ** 2)))
     return run
 
@@ -226,6 +229,9 @@ def main_table(datasets, ks_for, repeats, peers, surprise_on, gd_on, devices, la
     rows = []
     for name, (train, test) in datasets.items():
         configs = [("biases only", "numpy", "-", "10 sweeps", lambda: rmse(fit_biases(train), test))]
+        if surprise_on(name, None):
+            configs.append((f"Surprise BaselineOnly {peers['Surprise']}", "cython", "-", "10 sweeps", surprise_model(train, test))
+                           if peers["Surprise"] else ("Surprise BaselineOnly", "not installed", "-", "-", None))
         sweeps = f"{DEFAULTS['n_sweeps']} sweeps"
         for k in ks_for(name):
             configs.append(("ALS, defaults", als_label(train, k), k, sweeps, course_als(train, test, k)))
@@ -244,7 +250,7 @@ def main_table(datasets, ks_for, repeats, peers, surprise_on, gd_on, devices, la
                 configs.append(("LensKit BiasedMF", "not installed", k, "-", None))
             if surprise_on(name, k):
                 if peers["Surprise"]:
-                    configs.append((f"Surprise SVD {peers['Surprise']}", "cython", k, "20 epochs", surprise_svd(train, test, k)))
+                    configs.append((f"Surprise SVD {peers['Surprise']}", "cython", k, "20 epochs", surprise_model(train, test, k)))
                 else:
                     configs.append(("Surprise SVD", "not installed", k, "-", None))
         if gd_on(name):
