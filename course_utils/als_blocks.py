@@ -93,7 +93,7 @@ def sweep_traffic(users, items, n_blocks: int, k: int) -> dict:
     """Both half-sweeps of one ALS sweep (item factors to user blocks, then user factors to
     item blocks), each scheme summed, in numbers; plus ``ratings_bytes``. Same keys as
     ``half_sweep_traffic``."""
-    users, items = _ids("users", users, "user"), _ids("items", items, "item")
+    users, items = _ids("users", users), _ids("items", items)
     check_same_length(users=users, items=items)
     to_users = half_sweep_traffic(users, items, n_blocks, k)
     to_items = half_sweep_traffic(items, users, n_blocks, k)
@@ -151,8 +151,9 @@ def expected_blocked_pairs(degrees, n_blocks: int, population: float | None = No
     P = check_count("n_blocks", n_blocks)
     if P == 1:
         return float(np.count_nonzero(degrees))
+    degrees, how_many = np.unique(degrees, return_counts=True)      # rows with equal counts reach as many blocks
     if population is None:
-        return float(np.sum(P * -np.expm1(degrees * np.log1p(-1.0 / P))))
+        return float(how_many @ (P * -np.expm1(degrees * np.log1p(-1.0 / P))))
     total = check_positive("population", population, hint="the number of rows on the other side, e.g. n_users")
     if degrees.max() > total:
         raise ValueError(f"degrees must not exceed population = {total:g} (got {degrees.max():g}): a row cannot have "
@@ -161,7 +162,7 @@ def expected_blocked_pairs(degrees, n_blocks: int, population: float | None = No
     fits = degrees <= rest                                           # else no block can be missed
     d = degrees[fits]
     log_miss = gammaln(rest + 1) - gammaln(rest - d + 1) - gammaln(total + 1) + gammaln(total - d + 1)
-    return float(np.sum(P * -np.expm1(log_miss)) + P * np.count_nonzero(~fits))
+    return float(how_many[fits] @ (P * -np.expm1(log_miss)) + P * how_many[~fits].sum())
 
 
 def traffic_from_degrees(user_degrees, item_degrees, n_blocks: int, k: int) -> dict:

@@ -25,6 +25,7 @@ METHOD_COLORS = {
     "als": "#8c564b",
     "sgd": "#e377c2",
     "gd": "#e377c2",
+    "spark": "#17becf",                # Spark's ALS (notebook 08)
     # optimizers
     "momentum": "#bcbd22",
     "nesterov": "#17becf",

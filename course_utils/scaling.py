@@ -123,7 +123,7 @@ def degrees_at_scale(degrees, n_rows: int, n_ratings: float, seed: int = 0) -> n
     if degrees.min() < 0 or degrees.sum() <= 0:
         raise ValueError("degrees must be rating counts >= 0 with at least one rating")
     n_rows = check_count("n_rows", n_rows)
-    n_ratings = check_positive("n_ratings", n_ratings)
+    n_ratings = check_count("n_ratings", n_ratings, hint="the total number of ratings, e.g. 10**9")
     drawn = np.random.default_rng(check_seed("seed", seed)).choice(degrees[degrees > 0], size=n_rows)
     return drawn * (n_ratings / drawn.sum())
 
@@ -131,8 +131,9 @@ def degrees_at_scale(degrees, n_rows: int, n_ratings: float, seed: int = 0) -> n
 def line_crossing(line_a, line_b) -> float | None:
     """Where ``a0 + a1 x`` meets ``b0 + b1 x`` for x > 0 (``line_*`` = (intercept, slope));
     None when they do not meet at a positive x (parallel, or they part ways)."""
-    (a0, a1), (b0, b1) = (check_pair(name, line, increasing=False, hint="a line (intercept, slope) from fit_line")
-                          for name, line in (("line_a", line_a), ("line_b", line_b)))
+    line_a = check_array("line_a", line_a, ndim=1, shape=(2,))
+    line_b = check_array("line_b", line_b, ndim=1, shape=(2,))
+    (a0, a1), (b0, b1) = (tuple(float(v) for v in line) for line in (line_a, line_b))
     if a1 == b1:
         return None
     x = (b0 - a0) / (a1 - b1)

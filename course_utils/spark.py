@@ -120,6 +120,8 @@ def spark_available(verbose: bool = True) -> bool:
     return False, so the cells that need Spark skip cleanly. When ``$COURSE_REQUIRE_SPARK``
     is 1 (CI sets it), raise instead: there a skipped Spark path would be a silent failure.
     """
+    from .validation import check_bool
+
     verbose = check_bool("verbose", verbose)
     env = spark_environment()
     if env["ready"]:
@@ -142,16 +144,8 @@ def spark_objective(model, data, reg_param: float) -> float:
     no biases and no mean, so compare models whose ``mu`` and biases are 0. This is what the
     course's ``ALS(..., weighted=True)`` minimizes too (with ``lam = reg_param``).
     """
-    from .als import FactorModel
-    from .ratings import Ratings
-
-    check_instance("model", model, FactorModel, hint="pass a fitted model, e.g. factor_model_from_spark(...) or ALS(...).fit()")
-    check_instance("data", data, Ratings, hint="pass the ratings the model was fitted to")
-    reg_param = check_nonnegative("reg_param", reg_param, hint="Spark's regParam, e.g. 0.1")
-    shapes = (model.user_factors.shape[0], model.item_factors.shape[0])
-    if shapes != (data.n_users, data.n_items):
-        raise ValueError(f"data must index the model's users and items: data has {data.n_users} users and {data.n_items} items, "
-                         f"the model {shapes[0]} and {shapes[1]}; evaluate a model on the data set it was fitted to")
+    reg_param = check_nonnegative("reg_param", reg_param)
+    model, data = _check_model("model", model), _check_ratings("data", data)
     err = data.ratings - model.predict(data.users, data.items)
     n_user = np.bincount(data.users, minlength=data.n_users)
     n_item = np.bincount(data.items, minlength=data.n_items)

@@ -22,11 +22,10 @@ import time
 
 import numpy as np
 
-from course_utils.als import ALS
 from course_utils.scaling import fit_line, line_crossing, synthetic_at_scale, time_fits
-from course_utils.spark import local_spark_session, ratings_frame, spark_environment
+from course_utils.spark import als_like_spark, local_spark_session, ratings_frame, spark_environment
 
-K, REG_PARAM, NO_BIASES = 10, 0.1, 1e12
+K, REG_PARAM = 10, 0.1
 SIZES = (100_000, 300_000, 1_000_000, 3_000_000, 10_000_000)
 
 
@@ -58,7 +57,7 @@ def main() -> None:
     warm_frame = ratings_frame(spark, warm.users, warm.items, warm.ratings, name="bench-warm-up")
     SparkALS(maxIter=3, **settings).fit(warm_frame)
     warm_frame.unpersist()
-    ALS(warm, K, lam=REG_PARAM, weighted=True, lam_bias=NO_BIASES).fit(3)
+    als_like_spark(warm, K, REG_PARAM, 3, seed=0)
     print(f"warm-up (first CSV read, first fits): {time.perf_counter() - start:.1f} s")
     header = (f"{'ratings':>11s} {'users':>7s} {'items':>6s} {'generate':>9s} {'to Spark':>9s} | {'course fit':>10s} {'sweep':>8s} | "
               f"{'Spark fit':>9s} {'sweep':>8s} | {'Spark/course sweep':>18s}")
@@ -69,7 +68,7 @@ def main() -> None:
             start = time.perf_counter()
             data = synthetic_at_scale(n, seed=1).data
             generate = time.perf_counter() - start
-            course = time_fits(lambda s: ALS(data, K, lam=REG_PARAM, weighted=True, lam_bias=NO_BIASES).fit(s), sweeps=(1, 3),
+            course = time_fits(lambda s: als_like_spark(data, K, REG_PARAM, s, seed=0), sweeps=(1, 3),
                                repeats=args.repeats)
             start = time.perf_counter()
             frame = ratings_frame(spark, data.users, data.items, data.ratings, name="bench")

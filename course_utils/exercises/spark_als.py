@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..als_blocks import half_sweep_traffic
-from ..validation import check_count, check_positive
+from ..validation import check_count, check_nonnegative, check_positive
 from .feedback import call_learner, correct, not_yet, read_number
 
 
@@ -18,8 +18,8 @@ def check_blocked_traffic(users, items, n_blocks, k, answer) -> bool:
         return not_yet(answer)
     try:
         traffic = half_sweep_traffic(users, items, n_blocks, k)
-    except (TypeError, ValueError) as exc:   # the exercise's own data was changed: say what is wrong with it
-        return not_yet(f"the exercise's data is not usable: {exc}. Rerun the cell that defines users, items, n_blocks and k")
+    except (TypeError, ValueError) as problem:
+        return not_yet(f"the exercise's inputs cannot be counted: {problem}; pass the example's users, items, n_blocks and k")
     if answer == traffic["blocked"]:
         return correct(f"{answer} numbers: {traffic['blocked'] // k} (item, block) pairs times k = {k}. Shipping one copy "
                        f"per rating would move {traffic['per_rating']}, broadcasting every item to every block {traffic['broadcast']}")
@@ -39,10 +39,10 @@ def check_spark_lambda(n_ratings, reg_param, answer) -> bool:
     if not ok:
         return not_yet(answer)
     try:
-        n_ratings = check_count("n_ratings", n_ratings, hint="a row's number of ratings")
-        reg_param = check_positive("reg_param", reg_param, hint="Spark's regParam")
-    except (TypeError, ValueError) as exc:   # the exercise's own numbers were changed: say which one
-        return not_yet(f"the exercise's numbers are not usable: {exc}")
+        n_ratings = check_count("n_ratings", n_ratings, minimum=1)
+        reg_param = check_nonnegative("reg_param", reg_param)
+    except (TypeError, ValueError) as problem:
+        return not_yet(f"the exercise's inputs are not valid: {problem}")
     expected = reg_param * n_ratings
     if np.isclose(answer, expected, rtol=1e-9, atol=1e-12):
         return correct(f"regParam x n = {reg_param:g} x {n_ratings} = {expected:g}: the course's ALS(..., weighted=True) with lam = {reg_param:g}")
