@@ -40,10 +40,10 @@ Contracts other than "raise" (``CONTRACTS``):
 
 PENDING
 -------
-Modules owned by other helpers are being changed while this suite is written. They are in
-``PENDING``: their cases run and are reported in a separate tally, but do not fail the
-suite. After merging, the integrator empties ``PENDING`` (and updates ``GOOD`` where a
-signature changed); from then on every module must reach 100 %.
+``PENDING`` is empty: every module must reach 100 %. The mechanism stays for work in flight:
+a module listed there (prefix -> owner) is run and reported in a separate tally but does not
+fail the suite; whoever merges it empties the entry again (and updates ``GOOD`` where a
+signature changed).
 """
 
 from __future__ import annotations
