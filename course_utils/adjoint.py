@@ -23,7 +23,7 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from .ode import check_state, check_substeps, integrate, time_grid
+from .ode import _check_method, _integrate, check_state, check_substeps, time_grid
 
 
 def _flat(tensors) -> torch.Tensor:
@@ -44,7 +44,7 @@ class _AdjointSolve(torch.autograd.Function):
         with torch.no_grad():
             states = [h0]
             for i in range(len(grid) - 1):
-                states.append(integrate(func, states[-1], grid[i], grid[i + 1], substeps, method))
+                states.append(_integrate(func, states[-1], grid[i], grid[i + 1], substeps, method))
             solution = torch.stack(states)
         ctx.func, ctx.grid, ctx.method, ctx.substeps = func, grid, method, substeps
         ctx.save_for_backward(solution, *params)
@@ -69,7 +69,7 @@ class _AdjointSolve(torch.autograd.Function):
         g = [torch.zeros_like(p) for p in params]
         for i in range(len(grid) - 1, 0, -1):
             z = _flat([solution[i], a, *g])
-            z = integrate(augmented, z, grid[i], grid[i - 1], ctx.substeps, ctx.method)
+            z = _integrate(augmented, z, grid[i], grid[i - 1], ctx.substeps, ctx.method)
             _, a, *g = _unflat(z, [h_like, h_like, *params])
             a = a + grad_solution[i - 1]  # a loss on h(t_{i-1}) adds its own gradient there
         return (a, None, None, None, None, *g)
@@ -82,9 +82,11 @@ def odeint_adjoint(func: nn.Module, h0: torch.Tensor, t: Sequence[float] | torch
     so its parameters are known. Returns the states at every time in ``t``, ``(T, *h0.shape)``.
     """
     if not isinstance(func, nn.Module):
-        raise ValueError("func must be a torch.nn.Module so the adjoint knows which parameters to differentiate")
+        raise ValueError(f"func must be a torch.nn.Module so the adjoint knows which parameters to differentiate "
+                         f"(got {type(func).__name__}); wrap f in a module, e.g. MLPDynamics(2, 50)")
     grid = time_grid(t)
-    check_substeps(substeps)
+    method = _check_method(method)
+    substeps = check_substeps(substeps)
     check_state(func, grid[0], h0)
     params = tuple(p for p in func.parameters() if p.requires_grad)
     return _AdjointSolve.apply(h0, func, grid, method, substeps, *params)

@@ -44,8 +44,9 @@ import scipy.sparse as sp
 
 from .normal_equations import AUTO_DTYPE, DTYPES, SOLVERS, choose_dtype, make_ops, prepare_blocks, row_blocks, update_side
 from .ratings import Ratings
-from .validation import (check_array, check_bool, check_callable, check_choice, check_count, check_ids, check_nonnegative,
-                         check_positive, check_same_length)
+from .validation import (check_array, check_bool, check_callable, check_choice, check_count, check_device, check_fraction,
+                         check_ids, check_instance, check_nonnegative, check_number, check_pair, check_positive, check_ratings,
+                         check_same_length, check_seed)
 
 
 @dataclass
@@ -58,7 +59,19 @@ class FactorModel:
     item_bias: np.ndarray
     mu: float
 
+    def __post_init__(self):
+        hint = "a FactorModel holds user_factors (n_users, k), item_factors (n_items, k), user_bias (n_users,), item_bias (n_items,)"
+        U = check_array("user_factors", self.user_factors, ndim=2, dtype=None, allow_empty=True, hint=hint)
+        V = check_array("item_factors", self.item_factors, ndim=2, dtype=None, allow_empty=True, hint=hint)
+        check_array("user_bias", self.user_bias, shape=(len(U),), dtype=None, allow_empty=True, hint=hint)
+        check_array("item_bias", self.item_bias, shape=(len(V),), dtype=None, allow_empty=True, hint=hint)
+        if U.shape[1] != V.shape[1]:
+            raise ValueError(f"user_factors and item_factors must have the same number of columns k (got {U.shape} and {V.shape})")
+        self.mu = check_number("mu", self.mu, hint="the mean rating")
+
     def predict(self, users, items, clip: tuple | None = None) -> np.ndarray:
+        if clip is not None:
+            clip = check_pair("clip", clip, hint="the rating scale (low, high) to clip to, or None")
         users, items = np.asarray(users), np.asarray(items)
         if users.shape != items.shape:
             raise ValueError(f"users and items must have the same shape; got {users.shape} and {items.shape}")
@@ -73,6 +86,10 @@ class FactorModel:
 
 def rmse(model, data: Ratings, clip: bool = True) -> float:
     """Root mean squared error of ``model.predict`` on ``data``, predictions clipped to its scale."""
+    if not callable(getattr(model, "predict", None)):
+        raise TypeError(f"model must be a fitted model with predict(users, items), e.g. a FactorModel (got {type(model).__name__})")
+    check_ratings("data", data)
+    clip = check_bool("clip", clip)
     pred = model.predict(data.users, data.items, clip=data.scale if clip else None)
     return float(np.sqrt(np.mean((pred - data.ratings) ** 2)))
 
@@ -84,6 +101,8 @@ def objective(model: FactorModel, data: Ratings, lam: float, lam_bias: float | N
     ``weighted=True``: the factor penalty of each user and item is scaled by its number of
     ratings in ``data``, lam * (sum_i n_i ||u_i||^2 + sum_j n_j ||v_j||^2) (ALS-WR, Spark).
     """
+    check_instance("model", model, FactorModel)
+    check_ratings("data", data)
     lam = check_nonnegative("lam", lam)
     lam_bias = lam if lam_bias is None else check_nonnegative("lam_bias", lam_bias)
     weighted = check_bool("weighted", weighted)
@@ -100,6 +119,8 @@ def objective(model: FactorModel, data: Ratings, lam: float, lam_bias: float | N
 
 def init_model(data: Ratings, k: int, seed: int = 0) -> FactorModel:
     """The tutorial's start: factors N(0, 1) / k, biases 0, mu = mean training rating."""
+    check_ratings("data", data)
+    seed = check_seed("seed", seed)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k (the number of factors) must be a whole number >= 1; got {k!r}")
     rng = np.random.default_rng(seed)
@@ -116,6 +137,7 @@ def _check_lam(lam) -> float:
 # ----------------------------------------------------------------------------- (a) loops
 def ratings_by_key(data: Ratings) -> tuple[dict, dict]:
     """The tutorial's dictionaries: user -> [(item, r), ...] and item -> [(user, r), ...]."""
+    check_ratings("data", data)
     by_user, by_item = {}, {}
     for i, j, r in zip(data.users.tolist(), data.items.tolist(), data.ratings.tolist()):
         by_user.setdefault(i, []).append((j, r))
@@ -126,6 +148,12 @@ def ratings_by_key(data: Ratings) -> tuple[dict, dict]:
 def als_sweep_loops(m: FactorModel, by_user: dict, by_item: dict, lam: float, after_block=None) -> None:
     """One sweep written as the tutorial's loops, in place. ``after_block(name)`` is called
     after each of the four blocks (b, U, c, V), e.g. to record the loss."""
+    check_instance("m", m, FactorModel, hint="e.g. init_model(train, k)")
+    check_instance("by_user", by_user, dict, what="a dict user -> [(item, rating), ...]", hint="from ratings_by_key")
+    check_instance("by_item", by_item, dict, what="a dict item -> [(user, rating), ...]", hint="from ratings_by_key")
+    lam = check_positive("lam", lam, hint=_LAM_HINT)
+    if after_block is not None:
+        check_callable("after_block", after_block, hint="after_block(name), or None")
     U, V, B, C, mu = m.user_factors, m.item_factors, m.user_bias, m.item_bias, m.mu
     K = U.shape[1]
     for i, rated in by_user.items():
@@ -203,6 +231,7 @@ class ALS:
         if not isinstance(train, Ratings):
             raise TypeError(f"train must be a Ratings object (got {type(train).__name__}): build one with "
                             "Ratings(users, items, ratings, n_users, n_items) or load_movielens()")
+        device = check_device("device", device)
         self.k = check_count("k (the number of factors)", k, hint="try k=10")
         if lam is None:                                   # the validated defaults (see DEFAULTS)
             lam = DEFAULTS["lam"]
@@ -251,6 +280,9 @@ class ALS:
         Setting up the blocks and the arrays is not timed (nor is ``track``).
         """
         n_sweeps = check_count("n_sweeps", n_sweeps, minimum=0)
+        seed = check_seed("seed", seed)
+        if model is not None:
+            check_instance("model", model, FactorModel, hint="a start such as init_model(train, k), or None")
         if track is not None:
             check_callable("track", track)
         m = (model or init_model(self.train, self.k, seed)).copy()
@@ -326,7 +358,9 @@ def _blas_threads(backend: str):
 def fit_biases(train: Ratings, lam_bias: float = 3.0, n_sweeps: int = 10) -> FactorModel:
     """The bias-only baseline r_hat = mu + b_i + c_j (no factors), by the same alternating
     updates as ALS. It is what a factor model falls back to, and what it must beat."""
-    lam_bias = _check_lam(lam_bias)
+    check_ratings("train", train)
+    lam_bias = check_nonnegative("lam_bias", lam_bias, hint="try lam_bias=3")
+    n_sweeps = check_count("n_sweeps", n_sweeps, minimum=0)
     mu = float(train.ratings.mean())
     b, c = np.zeros(train.n_users), np.zeros(train.n_items)
     n_u = np.bincount(train.users, minlength=train.n_users)
@@ -350,6 +384,7 @@ def fold_in_user(model: FactorModel, items, ratings, lam: float, lam_bias: float
     solve, no retraining and no iterations. Online recommendation: a user who just signed up
     gets predictions at once. Returns ``(u (k,), b)``.
     """
+    check_instance("model", model, FactorModel, hint="a trained model, e.g. ALS(train, k, lam).fit()[0]")
     lam = check_nonnegative("lam", lam)
     lam_bias = lam if lam_bias is None else check_nonnegative("lam_bias", lam_bias)
     items = check_ids("items", items, len(model.item_bias), what="item",
@@ -373,7 +408,10 @@ def select_lambda(train: Ratings, k: int, lams=(3.0, 5.0, 10.0, 15.0, 20.0), lam
     ``weighted=True`` with lams like (0.05, 0.1, 0.15), or ``dtype="float32"``)."""
     from .ratings import split_ratings
 
-    lams = [check_positive("each lam", lam, hint=_LAM_HINT) for lam in lams]
+    check_ratings("train", train)
+    lams = [check_positive("lams", lam, hint=_LAM_HINT) for lam in check_array("lams", lams, ndim=1, allow_empty=True).tolist()]
+    lam_bias = check_nonnegative("lam_bias", lam_bias, hint="try lam_bias=3")
+    valid_fraction = check_fraction("valid_fraction", valid_fraction, hint="the share of training ratings held out, e.g. 0.1")
     if not lams:
         raise ValueError("lams must hold at least one value to try, e.g. lams=(5.0, 10.0, 20.0)")
     fit_part, valid_part = split_ratings(train, valid_fraction, seed)

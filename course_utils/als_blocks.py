@@ -38,16 +38,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_array, check_count, check_nonnegative, check_positive, check_same_length
+from .validation import check_array, check_count, check_ids, check_nonnegative, check_positive, check_same_length
 
 BYTES_PER_RATING = 12   # Spark stores a rating as (int32 user, int32 item, float32 rating)
 BYTES_PER_NUMBER = 4    # Spark's factors are float32
 
 
-def _ids(name: str, value) -> np.ndarray:
-    ids = check_array(name, value, ndim=1, dtype=np.int64)
-    if ids.min() < 0:
-        raise ValueError(f"{name} must be 0-based ids >= 0 (got {ids.min()}); use Ratings.from_ids to map raw ids")
+def _ids(name: str, value, what: str = "row") -> np.ndarray:
+    """0-based whole-number ids, shape ``(n,)``, at least one (no upper bound: any id has a block)."""
+    ids = check_ids(name, value, None, what=what, hint="0-based ids; use Ratings.from_ids to map raw ids")
+    if ids.size == 0:
+        raise ValueError(f"{name} must hold at least one id (got an empty list)")
     return ids
 
 
@@ -198,10 +199,16 @@ def cluster_sweep_seconds(compute_seconds, traffic_bytes, n_machines, bandwidth_
     compute = check_array("compute_seconds", compute_seconds, ndim=(0, 1))
     traffic = check_array("traffic_bytes", traffic_bytes, ndim=(0, 1))
     machines = check_array("n_machines", n_machines, ndim=(0, 1))
-    if compute.min() < 0 or traffic.min() < 0:
-        raise ValueError("compute_seconds and traffic_bytes must be >= 0 (got a negative value)")
-    if machines.min() < 1:
-        raise ValueError(f"n_machines must be >= 1 (got {machines.min():g})")
+    for name, values in (("compute_seconds", compute), ("traffic_bytes", traffic)):
+        if values.min() < 0:
+            raise ValueError(f"{name} must be >= 0 (got {values.min():g}); a time or a size cannot be negative")
+    if machines.min() < 1 or np.any(machines != np.round(machines)):
+        raise ValueError(f"n_machines must be whole numbers >= 1 (got {machines.tolist()}); e.g. np.array([1, 2, 4, 8])")
+    try:
+        np.broadcast_shapes(compute.shape, traffic.shape, machines.shape)
+    except ValueError:
+        raise ValueError(f"compute_seconds, traffic_bytes and n_machines must be numbers or arrays of one length "
+                         f"(got shapes {compute.shape}, {traffic.shape}, {machines.shape})") from None
     bandwidth = check_positive("bandwidth_bytes_per_second", bandwidth_bytes_per_second)
     overhead = check_nonnegative("overhead_seconds", overhead_seconds)
     return compute / machines + traffic / (machines * bandwidth) + overhead

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.text import Text
+from matplotlib.axes import Axes
 
-from .validation import check_array, check_positive
+from .validation import check_array, check_instance, check_nonnegative, check_positive
 
 # Offsets (in points) tried around a point, nearest first: right, above, left, below, diagonals.
 _DIRECTIONS = [(1, 0.4), (1, -1), (-1, 0.4), (-1, -1), (0, 1), (0, -1.6), (1, 1), (-1, 1)]
@@ -29,11 +30,18 @@ def place_labels(ax, x, y, texts, fontsize: float = 9, radii=(6, 14, 24, 36, 50)
     labels. A label that fits nowhere goes to its last try (and the returned list still holds
     it), so nothing is dropped silently. Returns the ``Annotation`` artists, in input order.
     """
+    check_instance("ax", ax, Axes, what="matplotlib axes", hint="e.g. fig, ax = plt.subplots()")
     x = check_array("x", x, ndim=1)
     y = check_array("y", y, ndim=1, shape=(len(x),))
+    if isinstance(texts, (str, bytes)) or not hasattr(texts, "__len__"):
+        raise TypeError(f"texts must be a list of labels, one per point (got {type(texts).__name__})")
     if len(texts) != len(x):
         raise ValueError(f"texts must have one label per point ({len(x)}); got {len(texts)}")
     fontsize = check_positive("fontsize", fontsize)
+    radii = check_array("radii", radii, ndim=1, hint="offsets in points, e.g. (6, 14, 24)").tolist()
+    if min(radii) <= 0:
+        raise ValueError(f"radii must be > 0 points (got {radii})")
+    pad = check_nonnegative("pad", pad, hint="pixels kept between labels, e.g. 2.0")
     figure = ax.figure
     figure.canvas.draw()                                      # a renderer, and the axes' final position
     renderer = figure.canvas.get_renderer()
@@ -71,7 +79,9 @@ def label_log_axis(axis, values) -> list:
     """Major ticks on a log ``axis`` (``ax.xaxis`` or ``ax.yaxis``) at 1-2-5 steps covering
     ``values``, labelled as plain numbers (0.5, 2, 10), minor labels off. Returns the ticks."""
     import matplotlib.pyplot as plt
+    from matplotlib.axis import Axis
 
+    check_instance("axis", axis, Axis, what="a matplotlib axis", hint="ax.xaxis or ax.yaxis")
     values = check_array("values", values, ndim=1)
     if np.any(values <= 0):
         raise ValueError("values on a log axis must be > 0; got " + f"min {values.min():g}")

@@ -13,11 +13,13 @@ from __future__ import annotations
 import numpy as np
 
 from .ratings import Ratings
-from .validation import check_array
+from .validation import check_array, check_instance, check_ratings
 
 
 def cold_masks(train: Ratings, test: Ratings) -> dict:
     """Boolean masks over the test ratings: ``cold_user``, ``cold_item`` and ``warm`` (neither)."""
+    check_ratings("train", train)
+    check_ratings("test", test)
     if (train.n_users, train.n_items) != (test.n_users, test.n_items):
         raise ValueError(f"train and test must index the same users and items; got {train.n_users} x {train.n_items} "
                          f"and {test.n_users} x {test.n_items} (split one Ratings with split_ratings)")
@@ -31,6 +33,8 @@ def cold_start_table(train: Ratings, test: Ratings, predictions: dict) -> dict:
     """Counts of cold test users, items and ratings, and for every model (``{name: predictions
     for test's pairs}``) its RMSE and mean prediction on cold-item and on warm test ratings."""
     masks = cold_masks(train, test)
+    check_instance("predictions", predictions, dict, what="a dict {model name: predictions for test's pairs}",
+                   hint="e.g. {'ALS': model.predict(test.users, test.items)}")
     table = {"test_ratings": len(test),
              "cold_users": int(np.unique(test.users[masks["cold_user"]]).size),
              "cold_items": int(np.unique(test.items[masks["cold_item"]]).size),

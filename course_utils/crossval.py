@@ -16,11 +16,13 @@ import numpy as np
 from sklearn.model_selection import KFold
 
 from .ratings import Ratings
-from .validation import check_callable, check_count
+from .validation import check_array, check_callable, check_count, check_instance, check_ratings, check_seed
 
 
 def kfold_splits(data: Ratings, n_folds: int = 5, seed: int = 0) -> list[tuple[Ratings, Ratings]]:
     """``n_folds`` (train, test) pairs whose test parts partition ``data``'s ratings."""
+    check_ratings("data", data)
+    seed = check_seed("seed", seed)
     n_folds = check_count("n_folds", n_folds, minimum=2, maximum=len(data),
                           hint="5 or 10 folds are usual; 2 is the least that leaves something to train on")
     folds = KFold(n_splits=n_folds, shuffle=True, random_state=seed).split(np.arange(len(data)))
@@ -34,6 +36,8 @@ def cross_validate(data: Ratings, predictors: dict, n_folds: int = 5, seed: int 
     (clipped to the scale by this function). Returns ``{name: array of n_folds RMSEs}``; the
     folds are the same for every predictor, so the arrays can be compared fold by fold.
     """
+    check_ratings("data", data)
+    check_instance("predictors", predictors, dict, what="a dict {name: fit_predict(train, test)}")
     if not predictors:
         raise ValueError("predictors is empty: pass {name: fit_predict(train, test)}")
     for name, fn in predictors.items():
@@ -51,4 +55,11 @@ def cross_validate(data: Ratings, predictors: dict, n_folds: int = 5, seed: int 
 
 def summarize(scores: dict) -> dict:
     """``{name: (mean, standard deviation over folds)}``, the deviation with ddof = 1."""
-    return {name: (float(np.mean(v)), float(np.std(v, ddof=1))) for name, v in scores.items()}
+    check_instance("scores", scores, dict, what="a dict {name: per-fold scores}", hint="what cross_validate returns")
+    if not scores:
+        raise ValueError("scores must hold at least one model's per-fold scores (got an empty dict); pass cross_validate's result")
+    checked = {name: check_array(f"scores[{name!r}]", v, ndim=1, hint="one score per fold") for name, v in scores.items()}
+    for name, v in checked.items():
+        if len(v) < 2:
+            raise ValueError(f"scores[{name!r}] must hold at least two folds to have a standard deviation (got {len(v)})")
+    return {name: (float(np.mean(v)), float(np.std(v, ddof=1))) for name, v in checked.items()}

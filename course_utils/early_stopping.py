@@ -15,7 +15,7 @@ import numpy as np
 
 from .mf_torch import fit_gd
 from .ratings import Ratings
-from .validation import check_callable, check_count
+from .validation import check_callable, check_count, check_ratings, check_seed
 
 
 def select_epochs(make_model: Callable, fit_part: Ratings, valid_part: Ratings, max_epochs: int = 10, seed: int = 0,
@@ -28,6 +28,9 @@ def select_epochs(make_model: Callable, fit_part: Ratings, valid_part: Ratings, 
     """
     check_callable("make_model", make_model, hint="a function that returns a new, seeded model")
     max_epochs = check_count("max_epochs", max_epochs, maximum=1000)
+    check_ratings("fit_part", fit_part)
+    check_ratings("valid_part", valid_part)
+    seed = check_seed("seed", seed)
     history = fit_gd(make_model(), fit_part, epochs=max_epochs, valid=valid_part, seed=seed, progress=False, **fit_kwargs)
     curve = [float(v) for v in history["valid_rmse"]]
     return int(np.argmin(curve)) + 1, curve

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_array, check_count
+from .validation import check_array, check_bool, check_count, check_ids, check_label_lists, check_mask, check_seed
 
 
 def _matrix(x, name: str) -> np.ndarray:
@@ -36,9 +36,8 @@ def pca(X, n_components: int | None = None) -> dict:
     n, d = X.shape
     if n < 2:
         raise ValueError("PCA needs at least 2 rows")
-    c = min(n, d) if n_components is None else int(n_components)
-    if not 1 <= c <= min(n, d):
-        raise ValueError(f"n_components must be between 1 and {min(n, d)}; got {n_components}")
+    c = min(n, d) if n_components is None else check_count("n_components", n_components, maximum=min(n, d),
+                                                           hint="at most min(n_rows, n_columns) components exist")
     mean = X.mean(axis=0)
     U, S, Wt = np.linalg.svd(X - mean, full_matrices=False)
     signs = np.sign(Wt[np.arange(len(Wt)), np.abs(Wt).argmax(axis=1)])
@@ -51,11 +50,11 @@ def pca(X, n_components: int | None = None) -> dict:
 def component_ends(scores, component: int, n: int = 5, candidates=None) -> tuple[np.ndarray, np.ndarray]:
     """Indices of the ``n`` rows with the lowest and the highest score on ``component``,
     among ``candidates`` (a boolean mask or index array; default all rows)."""
-    scores = np.asarray(scores, dtype=np.float64)
-    if scores.ndim != 2 or not 0 <= component < scores.shape[1]:
-        raise ValueError(f"scores must be (n, c) and component in [0, c); got shape {scores.shape}, component {component}")
-    idx = np.arange(len(scores)) if candidates is None else np.asarray(candidates)
-    idx = np.nonzero(idx)[0] if idx.dtype == bool else idx
+    scores = check_array("scores", scores, ndim=2, finite=False, hint="principal-component scores (n, c), e.g. pca(X)['scores']")
+    component = check_count("component", component, minimum=0, maximum=scores.shape[1] - 1,
+                            hint=f"scores has {scores.shape[1]} components, numbered from 0")
+    n = check_count("n", n, hint="how many items to show at each end, e.g. 5")
+    idx = np.arange(len(scores)) if candidates is None else _candidate_rows(candidates, len(scores))
     if not np.all(np.isfinite(scores[idx, component])):
         raise ValueError("the candidate rows' scores must be finite (pass candidates= to skip rows without scores)")
     order = idx[np.argsort(scores[idx, component])]
@@ -70,8 +69,10 @@ def nearest_items(factors, item: int, k: int = 10, candidates=None) -> tuple[np.
     so they are never returned as neighbours, and asking for their neighbours is an error.
     """
     F = _matrix(factors, "factors")
-    if not 0 <= item < len(F):
-        raise ValueError(f"item must be in [0, {len(F)}); got {item}")
+    item = check_count("item", item, minimum=0, maximum=len(F) - 1, hint="a row index into factors")
+    k = check_count("k", k, hint="how many neighbours, e.g. 10")
+    if candidates is not None:
+        candidates = check_mask("candidates", candidates, len(F))
     norms = np.linalg.norm(F, axis=1)
     if norms[item] == 0:
         raise ValueError(f"item {item} has an all-zero factor vector (no training ratings?), so it has no neighbours")
@@ -113,7 +114,8 @@ def genre_decoding_accuracy(factors, labels, n_folds: int = 5, seed: int = 0) ->
     from sklearn.model_selection import KFold
 
     F = _matrix(factors, "factors")
-    labels = np.asarray(labels)
+    labels = check_array("labels", labels, ndim=1, dtype=None, hint="one class label per row, e.g. each item's first genre id")
+    seed = check_seed("seed", seed)
     if labels.shape != (len(F),):
         raise ValueError(f"labels must have one entry per row ({len(F)}); got shape {labels.shape}")
     n_folds = check_count("n_folds", n_folds, minimum=2, maximum=len(F))
@@ -139,6 +141,7 @@ def procrustes_align(source, target, scale: bool = False) -> dict:
     from scipy.linalg import orthogonal_procrustes
 
     S, T = _matrix(source, "source"), _matrix(target, "target")
+    scale = check_bool("scale", scale, hint="True also fits one overall scale factor")
     if S.shape != T.shape:
         raise ValueError(f"source and target must have the same shape (n, K); got {S.shape} and {T.shape}")
     Q, singular_sum = orthogonal_procrustes(S, T)
@@ -148,10 +151,17 @@ def procrustes_align(source, target, scale: bool = False) -> dict:
     return {"map": M, "aligned": aligned, "r2": float(r2)}
 
 
-def _genre_sets(genres, n: int) -> list:
-    if len(genres) != n:
-        raise ValueError(f"genres must hold one list of genres per item ({n}); got {len(genres)}")
-    return [frozenset(g) for g in genres]
+def _genre_sets(genres, n: int, name: str = "genres") -> list:
+    return [frozenset(g) for g in check_label_lists(name, genres, n)]
+
+
+def _candidate_rows(candidates, n: int) -> np.ndarray:
+    """Row indices from a boolean mask (n,) or an index array."""
+    arr = check_array("candidates", candidates, ndim=1, dtype=None, allow_empty=True,
+                      hint="a True/False mask with one entry per row, or row indices")
+    if arr.dtype == np.bool_:
+        return np.flatnonzero(check_mask("candidates", arr, n))
+    return check_ids("candidates", arr, n, what="row")
 
 
 def _genre_matrix(sets: list) -> tuple[list, np.ndarray]:
@@ -179,10 +189,11 @@ def genre_neighbour_test(factors, genres, counts, candidates, k: int = 10, n_bin
     (their mean per-item difference), ``ci`` (its 95 % bootstrap interval) and ``n_items``.
     """
     F = _matrix(factors, "factors")
-    candidates = np.asarray(candidates, bool)
-    if candidates.shape != (len(F),) or candidates.sum() <= k:
-        raise ValueError(f"candidates must be a boolean mask over the {len(F)} items with more than k = {k} items set")
+    candidates = check_mask("candidates", candidates, len(F))
+    seed = check_seed("seed", seed)
     k = check_count("k", k)
+    if candidates.sum() <= k:
+        raise ValueError(f"candidates must be a boolean mask over the {len(F)} items with more than k = {k} items set")
     n_bins = check_count("n_bins", n_bins)
     n_boot = check_count("n_boot", n_boot)
     sets = _genre_sets(genres, len(F))
@@ -260,6 +271,8 @@ def genre_probe(factors, genres, min_items: int = 30, n_folds: int = 5, n_shuffl
 
     F = _matrix(factors, "factors")
     n_shuffles = check_count("n_shuffles", n_shuffles)
+    min_items = check_count("min_items", min_items, hint="genres held by fewer items are skipped")
+    seed = check_seed("seed", seed)
     n_folds = check_count("n_folds", n_folds, minimum=2, maximum=len(F))
     sets = _genre_sets(genres, len(F))
     names, Y = _genre_matrix(sets)
@@ -286,7 +299,11 @@ def genre_enrichment(items, pool, genres, min_count: int = 5) -> dict | None:
     """
     from scipy.stats import hypergeom
 
-    items, pool = np.asarray(items), np.asarray(pool)
+    genres = check_label_lists("genres", genres)
+    items = check_ids("items", items, len(genres), what="item")
+    pool = check_ids("pool", pool, len(genres), what="item")
+    if len(items) == 0 or len(pool) == 0:
+        raise ValueError(f"items and pool must each hold at least one item (got {len(items)} and {len(pool)})")
     min_count = check_count("min_count", min_count)
     best = None
     for g in sorted({g for i in items.tolist() for g in genres[i]}):
@@ -306,11 +323,11 @@ def genre_means(scores, genres, candidates, component: int, min_items: int = 30)
     listed by at least ``min_items`` candidates: ``{genre: mean score}``, sorted from the lowest
     mean to the highest. ``scores`` (n_items, c); ``genres`` one list per item; ``candidates``
     a boolean mask. The two ends of this ordering are the genres a component separates most."""
-    scores = np.asarray(scores, dtype=np.float64)
-    candidates = np.asarray(candidates, bool)
-    if scores.ndim != 2 or not 0 <= component < scores.shape[1] or candidates.shape != (len(scores),):
-        raise ValueError(f"need scores (n, c), 0 <= component < c and a boolean mask of length n; got shape {scores.shape}, "
-                         f"component {component}, mask shape {candidates.shape}")
+    scores = check_array("scores", scores, ndim=2, finite=False, hint="principal-component scores (n_items, c)")
+    candidates = check_mask("candidates", candidates, len(scores))
+    component = check_count("component", component, minimum=0, maximum=scores.shape[1] - 1,
+                            hint=f"scores has {scores.shape[1]} components, numbered from 0")
+    min_items = check_count("min_items", min_items, hint="genres listed by fewer candidates are skipped")
     sets = _genre_sets(genres, len(scores))
     idx = np.flatnonzero(candidates)
     if not np.all(np.isfinite(scores[idx, component])):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .annotate import place_labels
-from .validation import check_count
+from .validation import check_array, check_count, check_ids, check_instance, check_label_lists, check_mask, check_text
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 OTHER = "#d0d0d0"
@@ -23,7 +23,7 @@ def short_title(title: str, width: int = 24) -> str:
     """``title`` cut to about ``width`` characters, keeping a trailing "(year)" so that films of
     one series stay distinguishable."""
     width = check_count("width", width, minimum=8)
-    title = str(title)
+    title = check_text("title", title, allow_empty=True, hint="a film title such as 'Heat (1995)'")
     if len(title) <= width:
         return title
     year = title[-6:] if title.endswith(")") and title[-6] == "(" else ""
@@ -39,8 +39,28 @@ def genre_scatter(ax, scores, item_genres, candidates, genres_shown, label_items
     (n_items,) the colour given to every item, ``centres`` {genre: (mean PC1, mean PC2)} and
     ``labels`` (the text artists).
     """
-    scores = np.asarray(scores, dtype=np.float64)
-    candidates = np.asarray(candidates, bool)
+    from matplotlib.axes import Axes
+
+    check_instance("ax", ax, Axes, what="matplotlib axes", hint="e.g. fig, ax = plt.subplots()")
+    scores = check_array("scores", scores, ndim=2, finite=False, hint="principal-component scores (n_items, >= 2)")
+    if scores.shape[1] < 2:
+        raise ValueError(f"scores must hold at least two components, shape (n_items, >= 2) (got {scores.shape})")
+    n_items = len(scores)
+    item_genres = check_label_lists("item_genres", item_genres, n_items)
+    candidates = check_mask("candidates", candidates, n_items)
+    if isinstance(genres_shown, (str, bytes)) or not hasattr(genres_shown, "__iter__"):
+        raise TypeError(f"genres_shown must be a list of genre names, e.g. ['Horror', 'Children'] (got {genres_shown!r:.40})")
+    genres_shown = list(genres_shown)
+    if not all(isinstance(g, str) for g in genres_shown):
+        raise TypeError(f"genres_shown must be a list of genre names (strings) (got {genres_shown!r:.60})")
+    label_items = check_ids("label_items", label_items, n_items, what="item")
+    if isinstance(titles, (str, bytes)) or not hasattr(titles, "__getitem__") or not hasattr(titles, "__len__"):
+        raise TypeError(f"titles must be a list of item titles, one per item (got {type(titles).__name__})")
+    if len(titles) != n_items:
+        raise ValueError(f"titles must hold one title per item ({n_items}) (got {len(titles)})")
+    if not np.all(np.isfinite(scores[candidates, :2])):
+        raise ValueError("scores must be finite for the candidates (their first two columns); leave rows without scores "
+                         "out of candidates")
     if len(genres_shown) > len(PALETTE):
         raise ValueError(f"colour at most {len(PALETTE)} genres (more cannot be told apart); got {len(genres_shown)}")
     if scores.ndim != 2 or scores.shape[1] < 2 or candidates.shape != (len(scores),) or len(item_genres) != len(scores):
@@ -57,7 +77,6 @@ def genre_scatter(ax, scores, item_genres, candidates, genres_shown, label_items
         centres[genre] = (float(scores[members, 0].mean()), float(scores[members, 1].mean()))
         ax.scatter(*centres[genre], marker="X", s=260, color=PALETTE[n], edgecolors="black", linewidths=1.2, zorder=5,
                    label=f"{genre} ({members.sum()} films; × = centre)")
-    label_items = np.asarray(label_items, dtype=np.int64)
     labels = place_labels(ax, scores[label_items, 0], scores[label_items, 1], [short_title(titles[i]) for i in label_items],
                           fontsize=fontsize)
     return {"colors": colors, "centres": centres, "labels": labels}

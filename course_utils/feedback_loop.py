@@ -24,11 +24,14 @@ import numpy as np
 
 from .ratings import Ratings
 from .ranking import top_k_items
-from .validation import check_callable, check_count, check_number
+from .validation import check_callable, check_count, check_number, check_pair, check_ratings, check_seed
 
 
 def top_share_of_ratings(data: Ratings, top_fraction: float = 0.01) -> float:
     """Share of all ratings held by the most-rated ``top_fraction`` of items."""
+    check_ratings("data", data)
+    top_fraction = check_number("top_fraction", top_fraction, low=0.0, high=1.0, low_open=True,
+                                hint="the share of items counted as the top, e.g. 0.01 for the top 1 %")
     counts = np.bincount(data.items, minlength=data.n_items)
     n_top = max(1, int(round(top_fraction * data.n_items)))
     return float(np.sort(counts)[::-1][:n_top].sum() / counts.sum())
@@ -42,6 +45,7 @@ def simulate_feedback_loop(train: Ratings, recommend: Callable, rate: Callable, 
     the data's scale. Returns per-round lists (length ``n_rounds``): ``slot_share``,
     ``rating_share``, ``distinct_items``, and the final ``ratings``.
     """
+    check_ratings("train", train)
     check_callable("recommend", recommend, hint="recommend(ratings) returns an (n_users, n_items) score matrix")
     check_callable("rate", rate, hint="rate(users, items) returns one rating per pair")
     n_rounds = check_count("n_rounds", n_rounds, maximum=100)
@@ -74,6 +78,8 @@ def noisy_taste(predict: Callable, scale: tuple, noise_std: float, step: float, 
     check_callable("predict", predict)
     noise_std = check_number("noise_std", noise_std, low=0.0)
     step = check_number("step", step, low=0.0, low_open=True)
+    scale = check_pair("scale", scale, hint="the rating scale (low, high), e.g. (0.5, 5.0)")
+    seed = check_seed("seed", seed)
     rng = np.random.default_rng(seed)
 
     def rate(users, items):

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import check_choice, check_count, check_instance
+
 SCHEMES = ("normal", "small", "kaiming")
 
 
 def weight_std(scheme: str, fan_in: int) -> float:
     """Standard deviation of the weights: N(0, 1), N(0, 0.01^2) or Kaiming's sqrt(2 / fan_in)."""
-    if scheme not in SCHEMES:
-        raise ValueError(f"scheme must be one of {SCHEMES}; got {scheme!r}")
-    if fan_in < 1:
-        raise ValueError(f"fan_in must be >= 1; got {fan_in}")
+    check_choice("scheme", scheme, SCHEMES, hint='e.g. scheme="kaiming"')
+    fan_in = check_count("fan_in", fan_in, hint="the number of inputs to each unit, e.g. fan_in=256")
     return {"normal": 1.0, "small": 0.01, "kaiming": float(np.sqrt(2.0 / fan_in))}[scheme]
 
 
@@ -29,8 +29,12 @@ def activation_rms(scheme: str, n_layers: int = 20, width: int = 256, n_samples:
     That root-mean-square is the spread of the activations about zero; Kaiming keeps it
     at the input's value, 1, in expectation. Computed in float64; overflow may reach inf.
     """
-    if n_layers < 1 or width < 1 or n_samples < 2:
-        raise ValueError(f"need n_layers >= 1, width >= 1, n_samples >= 2; got {n_layers}, {width}, {n_samples}")
+    check_choice("scheme", scheme, SCHEMES, hint='e.g. scheme="kaiming"')
+    n_layers = check_count("n_layers", n_layers, hint="e.g. n_layers=20")
+    width = check_count("width", width, hint="units per layer, e.g. width=256")
+    n_samples = check_count("n_samples", n_samples, minimum=2, hint="inputs pushed through, e.g. n_samples=512")
+    if rng is not None:
+        check_instance("rng", rng, np.random.Generator, what="a NumPy Generator or None", hint="use np.random.default_rng(0)")
     rng = np.random.default_rng(0) if rng is None else rng
     std = weight_std(scheme, width)
     a, scales = rng.normal(size=(n_samples, width)), []

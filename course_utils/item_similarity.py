@@ -16,13 +16,15 @@ import numpy as np
 import scipy.sparse as sp
 
 from .ratings import Ratings
-from .validation import check_ids
+from .validation import check_bool, check_ids, check_ratings
 
 
 def item_cosine(train: Ratings, items, adjusted: bool = True) -> np.ndarray:
     """(len(items), len(items)) cosine similarities of the given items' rating columns, raw or
     centred by each user's mean (``adjusted``). The diagonal is set to 0; an item with no
     ratings (or, adjusted, only ratings equal to each rater's mean) has similarity 0 to all."""
+    check_ratings("train", train)
+    adjusted = check_bool("adjusted", adjusted, hint="True centres each user's ratings on their mean")
     items = check_ids("items", items, train.n_items, what="item")
     values = train.ratings
     if adjusted:

@@ -16,7 +16,8 @@ import torch
 from torch import nn
 
 from .ratings import Ratings
-from .validation import check_bool, check_callable, check_choice, check_count, check_nonnegative, check_positive
+from .validation import (check_bool, check_callable, check_choice, check_count, check_device, check_module, check_nonnegative,
+                         check_number, check_pair, check_positive, check_seed)
 
 
 def _check_ratings(name: str, data) -> None:
@@ -25,10 +26,28 @@ def _check_ratings(name: str, data) -> None:
                         "Ratings(users, items, ratings, n_users, n_items) or load_movielens()")
 
 
+def _check_index_tensor(name: str, ids) -> None:
+    """A 1-D integer tensor of ids (a cheap check: no pass over the values, no GPU sync)."""
+    if not isinstance(ids, torch.Tensor) or ids.dtype not in (torch.int64, torch.int32) or ids.ndim != 1:
+        raise TypeError(f"{name} must be a 1-D integer tensor of ids (got {getattr(ids, 'dtype', type(ids).__name__)}"
+                        f"{'' if not isinstance(ids, torch.Tensor) else f', shape {tuple(ids.shape)}'}); "
+                        f"e.g. torch.as_tensor(data.{name})")
+
+
+def _check_covers(model: nn.Module, data: Ratings, name: str) -> None:
+    """The model's embedding tables have a row for every user and item id of ``data``."""
+    for side, table in (("users", getattr(model, "user_factors", None) or getattr(model, "user_emb", None)),
+                        ("items", getattr(model, "item_factors", None) or getattr(model, "item_emb", None))):
+        n_model, n_data = (table.num_embeddings if isinstance(table, nn.Embedding) else None), getattr(data, f"n_{side}")
+        if n_model is not None and n_data > n_model:
+            raise ValueError(f"{name} has {n_data} {side} but the model was built for {n_model}: build the model with "
+                             f"the data's n_users and n_items (e.g. DotProductBias(data.n_users, data.n_items, k))")
+
+
 def default_y_range(scale: tuple) -> tuple:
     """The sigmoid's output range: the rating scale widened by 0.5 at each end, so the
     lowest and highest ratings are reachable with finite inputs."""
-    lo, hi = scale
+    lo, hi = check_pair("scale", scale, hint="the rating scale (low, high), e.g. (0.5, 5.0)")
     return (lo - 0.5, hi + 0.5)
 
 
@@ -37,10 +56,9 @@ class DotProductBias(nn.Module):
 
     def __init__(self, n_users: int, n_items: int, k: int = 32, y_range: tuple = (0.5, 5.5), init_std: float = 0.01):
         super().__init__()
-        if min(n_users, n_items, k) < 1:
-            raise ValueError(f"n_users, n_items and k must be >= 1; got {n_users}, {n_items}, {k}")
-        if not y_range[0] < y_range[1]:
-            raise ValueError(f"y_range must be (low, high) with low < high; got {y_range}")
+        n_users, n_items, k = check_count("n_users", n_users), check_count("n_items", n_items), check_count("k", k)
+        y_range = check_pair("y_range", y_range, hint="the output range (low, high), e.g. default_y_range(data.scale)")
+        init_std = check_positive("init_std", init_std, hint="the embeddings' starting spread, e.g. 0.01")
         self.user_factors, self.item_factors = nn.Embedding(n_users, k), nn.Embedding(n_items, k)
         self.user_bias, self.item_bias = nn.Embedding(n_users, 1), nn.Embedding(n_items, 1)
         for emb in (self.user_factors, self.item_factors):
@@ -50,6 +68,8 @@ class DotProductBias(nn.Module):
         self.y_range = tuple(float(v) for v in y_range)
 
     def forward(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+        _check_index_tensor("users", users)
+        _check_index_tensor("items", items)
         dot = (self.user_factors(users) * self.item_factors(items)).sum(dim=1)
         raw = dot + self.user_bias(users)[:, 0] + self.item_bias(items)[:, 0]
         lo, hi = self.y_range
@@ -63,8 +83,18 @@ class NeuralCF(nn.Module):
     def __init__(self, n_users: int, n_items: int, k: int = 32, hidden=(64,), dropout: float = 0.2,
                  y_range: tuple = (0.5, 5.5), item_features: torch.Tensor | None = None, init_std: float = 0.1):
         super().__init__()
-        if min(n_users, n_items, k) < 1 or not 0 <= dropout < 1:
-            raise ValueError(f"need n_users, n_items, k >= 1 and 0 <= dropout < 1; got {n_users}, {n_items}, {k}, {dropout}")
+        n_users, n_items, k = check_count("n_users", n_users), check_count("n_items", n_items), check_count("k", k)
+        dropout = check_number("dropout", dropout, low=0.0, high=1.0, high_open=True, hint="the share of units dropped, e.g. 0.2")
+        if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
+            raise TypeError(f"hidden must be a list of layer widths, e.g. (64,) or (), (got {hidden!r:.40})")
+        hidden = [check_count("hidden", h, hint="each hidden layer's width, e.g. (64,)") for h in hidden]
+        y_range = check_pair("y_range", y_range, hint="the output range (low, high), e.g. default_y_range(data.scale)")
+        init_std = check_positive("init_std", init_std, hint="the embeddings' starting spread, e.g. 0.1")
+        if item_features is not None and not (isinstance(item_features, torch.Tensor) and item_features.ndim == 2):
+            raise TypeError(f"item_features must be a 2-D tensor (n_items, n_features) or None "
+                            f"(got {getattr(item_features, 'shape', type(item_features).__name__)})")
+        if item_features is not None and not torch.isfinite(item_features.float()).all():
+            raise ValueError("item_features must be finite (it holds NaN or inf)")
         self.user_emb, self.item_emb = nn.Embedding(n_users, k), nn.Embedding(n_items, k)
         nn.init.normal_(self.user_emb.weight, 0.0, init_std)   # larger than the dot model's: the MLP must
         nn.init.normal_(self.item_emb.weight, 0.0, init_std)   # first discover interactions to use them
@@ -80,6 +110,8 @@ class NeuralCF(nn.Module):
         self.y_range = tuple(float(v) for v in y_range)
 
     def forward(self, users, items):
+        _check_index_tensor("users", users)
+        _check_index_tensor("items", items)
         parts = [self.user_emb(users), self.item_emb(items)]
         if self.item_features is not None:
             parts.append(self.item_features[items])
@@ -97,7 +129,9 @@ def predict(model: nn.Module, data: Ratings, device=None, batch_size: int = 6553
     """Predictions for every (user, item) pair of ``data``, clipped to its rating scale, as NumPy."""
     _check_ratings("data", data)
     batch_size = check_count("batch_size", batch_size)
-    device = device or next(model.parameters()).device
+    check_module("model", model)
+    _check_covers(model, data, "data")
+    device = check_device("device", device) or next(model.parameters()).device
     users, items, _ = _tensors(data, device)
     model.eval()
     out = torch.cat([model(users[i : i + batch_size], items[i : i + batch_size]) for i in range(0, len(data), batch_size)])
@@ -106,12 +140,15 @@ def predict(model: nn.Module, data: Ratings, device=None, batch_size: int = 6553
 
 def rmse_torch(model: nn.Module, data: Ratings, device=None) -> float:
     """Test RMSE with predictions clipped to the scale (the same protocol as ``als.rmse``)."""
+    check_module("model", model)
     return float(np.sqrt(np.mean((predict(model, data, device) - data.ratings) ** 2)))
 
 
 def l2_penalty(model: nn.Module, lam: float, lam_bias: float) -> torch.Tensor:
     """lam (||U||^2 + ||V||^2) + lam_bias (||b||^2 + ||c||^2) over whole tables: ALS's penalty.
     Embeddings named ``*bias*`` get ``lam_bias``; every other embedding gets ``lam``."""
+    check_module("model", model)
+    lam, lam_bias = check_nonnegative("lam", lam), check_nonnegative("lam_bias", lam_bias)
     total = torch.zeros((), device=next(model.parameters()).device)
     for name, module in model.named_modules():
         if isinstance(module, nn.Embedding):
@@ -163,9 +200,13 @@ def fit_gd(model: nn.Module, train: Ratings, epochs: int = 10, batch_size: int =
     if progress is not None:
         check_bool("progress", progress)
     check_bool("track_train", track_train)
+    seed = check_seed("seed", seed)
     if on_epoch is not None:
         check_callable("on_epoch", on_epoch, hint="pass a function on_epoch(epoch, history), or None")
-    device = torch.device(device or "cpu")
+    _check_covers(model, train, "train")
+    if valid is not None:
+        _check_covers(model, valid, "valid")
+    device = check_device("device", device) or torch.device("cpu")
     model.to(device)
     users, items, ratings = _tensors(train, device)
     generator = torch.Generator(device=device).manual_seed(seed)

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from .ratings import Ratings
-from .validation import check_count, check_positive
+from .validation import check_array, check_callable, check_count, check_module, check_positive, check_ratings, check_seed
 
 
 def train_for_seconds(model: torch.nn.Module, train: Ratings, batch_size: int, seconds: float, lr: float = 1e-2,
@@ -28,7 +28,11 @@ def train_for_seconds(model: torch.nn.Module, train: Ratings, batch_size: int, s
     ``checkpoints``: a list of (training seconds, model state copy) at ``n_checkpoints`` evenly
     spaced times, so the caller can score them afterwards without spending the budget.
     """
+    check_module("model", model)
+    check_ratings("train", train)
     batch_size = check_count("batch_size", batch_size, maximum=len(train))
+    lr = check_positive("lr", lr, hint="Adam's learning rate, e.g. 1e-2")
+    seed = check_seed("seed", seed)
     seconds = check_positive("seconds", seconds, hint="a second or two per batch size is enough to see the trend")
     n_checkpoints = check_count("n_checkpoints", n_checkpoints)
     users, items = torch.as_tensor(train.users), torch.as_tensor(train.items)
@@ -72,6 +76,15 @@ def compare_batch_sizes(make_model, train: Ratings, valid: Ratings, batch_sizes=
     """
     from .mf_torch import rmse_torch
 
+    check_callable("make_model", make_model, hint="a function that returns a fresh torch model, e.g. lambda: DotProductBias(...)")
+    check_ratings("train", train)
+    check_ratings("valid", valid)
+    sizes = check_array("batch_sizes", batch_sizes, ndim=1, dtype=None, hint="e.g. (1, 32, 256)")
+    batch_sizes = [check_count("batch_sizes", b, maximum=len(train), hint="each batch holds at most every training rating")
+                   for b in sizes.tolist()]
+    lr = check_positive("lr", lr, hint="Adam's learning rate, e.g. 1e-2")
+    seconds = check_positive("seconds", seconds)
+    n_checkpoints = check_count("n_checkpoints", n_checkpoints)
     out = {}
     for batch_size in batch_sizes:
         model = make_model()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_array, check_count
+from .validation import check_array, check_count, check_positive
 
 
 def _grid(lrs, momenta):
@@ -63,6 +63,10 @@ def measured_rates(lrs, momenta, curvatures, n_steps: int = 400) -> np.ndarray:
 
 def optimum(L: float, mu: float) -> tuple[float, float, float]:
     """(eta*, beta*, rate*) for curvatures in [mu, L] (Polyak's tuning)."""
+    L = check_positive("L", L, hint="the largest curvature")
+    mu = check_positive("mu", mu, hint="the smallest curvature, 0 < mu <= L")
+    if mu > L:
+        raise ValueError(f"mu must be <= L (got mu={mu:g}, L={L:g}): they are the smallest and largest curvatures; swap them")
     kappa = L / mu
     beta = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2
     return 4 / (np.sqrt(L) + np.sqrt(mu)) ** 2, float(beta), float(np.sqrt(beta))
@@ -70,4 +74,8 @@ def optimum(L: float, mu: float) -> tuple[float, float, float]:
 
 def stability_edge(momenta, L: float) -> np.ndarray:
     """The largest stable learning rate for each momentum: eta = 2 (1 + beta) / L."""
-    return 2 * (1 + np.asarray(momenta, dtype=np.float64)) / L
+    momenta = check_array("momenta", momenta, ndim=(0, 1), hint="momenta beta in [0, 1), e.g. [0.0, 0.5, 0.9]")
+    if momenta.size and (momenta.min() < 0 or momenta.max() >= 1):
+        raise ValueError(f"momenta must lie in [0, 1) (got values in [{momenta.min():g}, {momenta.max():g}])")
+    L = check_positive("L", L, hint="the largest curvature")
+    return 2 * (1 + momenta) / L

@@ -36,7 +36,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import check_choice, check_count
+from .validation import check_array, check_choice, check_count, check_number, check_text
+
+# The public API: what a reader may call. The kernels (NumpyOps, TorchOps) and the per-block
+# steps (prepare_blocks, update_side) are the engine's internals, called by als.ALS.
+__all__ = ["SOLVERS", "DTYPES", "AUTO_DTYPE", "choose_dtype", "row_blocks"]
 
 SOLVERS = ("direct", "cg")
 DTYPES = ("float64", "float32")
@@ -75,7 +79,14 @@ def row_blocks(indptr, k: int, block_elements: int | None = None, growth: float 
     ``growth - 1`` times its ratings' numbers, and (b) it holds at most ``block_elements``
     numbers (default ``BLOCK_ELEMENTS``) unless it is a single row.
     """
-    indptr = np.asarray(indptr, dtype=np.int64)
+    indptr = check_array("indptr", indptr, ndim=1, dtype=None, hint="a CSR matrix's indptr, shape (n_rows + 1,)")
+    if not np.issubdtype(indptr.dtype, np.integer) or indptr[0] != 0 or np.any(np.diff(indptr) < 0):
+        raise ValueError(f"indptr must be whole numbers starting at 0 and never decreasing, like a CSR matrix's indptr "
+                         f"(got {indptr[:5]}...)")
+    indptr = indptr.astype(np.int64, copy=False)
+    growth = check_number("growth", growth, low=1.0, hint="1.25 allows padding of 25 % of a block's ratings")
+    if overhead_elements is not None:
+        overhead_elements = check_count("overhead_elements", overhead_elements, minimum=0)
     k = check_count("k", k)
     block_elements = check_count("block_elements", BLOCK_ELEMENTS if block_elements is None else block_elements)
     overhead = BLOCK_OVERHEAD_ELEMENTS if overhead_elements is None else overhead_elements
@@ -216,6 +227,7 @@ def choose_dtype(device_type: str, dtype: str = "float64") -> tuple[str, str]:
     Apple's MPS backend has no float64, so float64 becomes float32 there (with the note);
     CPU and CUDA keep what was asked.
     """
+    check_text("device_type", device_type, hint='a torch device type such as "cpu", "cuda" or "mps"')
     check_choice("dtype", dtype, DTYPES)
     if device_type == "mps" and dtype == "float64":
         return "float32", ("MPS has no float64: torch ALS runs in float32 on this device, so it agrees with "

@@ -76,7 +76,8 @@ class PresenterStyle:
     """What ``presenter_mode`` displays: the widget CSS and one line saying what changed."""
 
     def __init__(self, scale: float, on: bool):
-        self.scale, self.on = scale, on
+        self.scale = check_number("scale", scale, low=1.0, high=3.0, hint="1.5 suits most rooms")
+        self.on = check_bool("on", on, hint="True for presenter mode, False for the course sizes")
 
     def summary(self) -> str:
         if not self.on:
@@ -102,6 +103,7 @@ def presenter_mode(on: bool = True, *, scale: float = 1.5, display: bool = True)
     global _saved, _scale
     on = check_bool("on", on, hint="presenter_mode() turns it on, presenter_mode(False) off")
     scale = check_number("scale", scale, low=1.0, high=3.0, hint="1.5 suits most rooms; 2 for a large hall")
+    display = check_bool("display", display, hint="False returns the PresenterStyle instead of showing it")
     if _saved is not None:                      # start from the course sizes, so calls never compound
         mpl.rcParams.update(_saved)
         _saved, _scale = None, 1.0

@@ -23,10 +23,11 @@ from __future__ import annotations
 import numpy as np
 
 from .ratings import Ratings
-from .validation import check_array, check_count, check_number
+from .validation import check_array, check_count, check_ids, check_instance, check_module, check_number, check_ratings
 
 
 def _score_matrix(scores, train: Ratings) -> np.ndarray:
+    check_ratings("train", train)
     scores = check_array("scores", scores, ndim=2)
     if scores.shape != (train.n_users, train.n_items):
         raise ValueError(f"scores must have shape (n_users, n_items) = ({train.n_users}, {train.n_items}); got {scores.shape}")
@@ -36,7 +37,7 @@ def _score_matrix(scores, train: Ratings) -> np.ndarray:
 def _candidate_mask(candidates, n_items: int, k: int) -> np.ndarray | None:
     if candidates is None:
         return None
-    mask = np.asarray(candidates)
+    mask = check_array("candidates", candidates, ndim=1, dtype=None, hint="a True/False mask, e.g. counts >= 10")
     if mask.dtype != np.bool_ or mask.shape != (n_items,):
         raise ValueError(f"candidates must be a boolean mask with one entry per item ({n_items},); got dtype "
                          f"{mask.dtype}, shape {mask.shape} (e.g. counts >= 10)")
@@ -53,7 +54,7 @@ def top_k_items(scores, train: Ratings, k: int = 10, users=None, candidates=None
     scores = _score_matrix(scores, train)
     k = check_count("k", k, maximum=train.n_items)
     allowed = _candidate_mask(candidates, train.n_items, k)
-    users = np.arange(train.n_users) if users is None else np.asarray(users)
+    users = np.arange(train.n_users) if users is None else check_ids("users", users, train.n_users, what="user")
     masked = scores[users].copy()
     seen = np.zeros((train.n_users, train.n_items), bool)
     seen[train.users, train.items] = True
@@ -70,6 +71,7 @@ def top_k_items(scores, train: Ratings, k: int = 10, users=None, candidates=None
 
 def relevant_items(test: Ratings, threshold: float = 4.0) -> dict:
     """user -> the set of items that user rated at least ``threshold`` in ``test``."""
+    check_ratings("test", test)
     threshold = check_number("threshold", threshold)
     liked = test.ratings >= threshold
     out: dict = {}
@@ -84,6 +86,11 @@ def ranking_metrics(scores, train: Ratings, test: Ratings, k: int = 10, threshol
     lists themselves (``recommended``, (n_users_evaluated, k)) with their ``users``.
     ``candidates``: as in ``top_k_items``; relevant items outside it still count in recall's
     denominator (the list could not reach them, and recall says so)."""
+    check_ratings("train", train)
+    check_ratings("test", test)
+    if (train.n_users, train.n_items) != (test.n_users, test.n_items):
+        raise ValueError(f"train and test must index the same users and items (train {train.n_users} x {train.n_items}, "
+                         f"test {test.n_users} x {test.n_items}); split one Ratings set with split_ratings")
     relevant = relevant_items(test, threshold)
     if not relevant:
         raise ValueError(f"no test rating reaches threshold={threshold}; lower it (the scale is {test.scale})")
@@ -105,7 +112,10 @@ def popular_share(recommended, train: Ratings, top_fraction: float = 0.01) -> fl
     """Share of all recommendation slots that go to the most popular ``top_fraction`` of items
     (popularity = number of training ratings). A feedback loop in the making: what is shown
     gets rated, and what gets rated is shown."""
-    recommended = np.asarray(recommended)
+    check_ratings("train", train)
+    recommended = check_array("recommended", recommended, ndim=2, dtype=None, allow_empty=True,
+                              hint="item lists (n_users, k), e.g. from top_k_items")
+    recommended = check_ids("recommended", recommended.ravel(), train.n_items, what="item").reshape(recommended.shape)
     top_fraction = check_number("top_fraction", top_fraction, low=0.0, high=1.0, low_open=True)
     counts = np.bincount(train.items, minlength=train.n_items)
     n_top = max(1, int(round(top_fraction * train.n_items)))
@@ -117,6 +127,7 @@ def popular_share(recommended, train: Ratings, top_fraction: float = 0.01) -> fl
 def popularity_scores(train: Ratings) -> np.ndarray:
     """The popularity recommender: every user gets the same scores, each item's number of
     training ratings (n_users, n_items). It cannot predict a rating, so it has no RMSE."""
+    check_ratings("train", train)
     counts = np.bincount(train.items, minlength=train.n_items).astype(np.float64)
     return np.broadcast_to(counts, (train.n_users, train.n_items)).copy()
 
@@ -128,9 +139,13 @@ def score_matrix(model, n_users: int, n_items: int, batch_size: int = 262_144) -
     n_items = check_count("n_items", n_items)
     batch_size = check_count("batch_size", batch_size)
     if hasattr(model, "user_factors") and isinstance(getattr(model, "user_factors"), np.ndarray):
+        if model.user_factors.shape[0] != n_users or model.item_factors.shape[0] != n_items:
+            raise ValueError(f"n_users and n_items must match the model ({model.user_factors.shape[0]} users, "
+                             f"{model.item_factors.shape[0]} items; got n_users={n_users}, n_items={n_items})")
         return (model.mu + model.user_bias[:, None] + model.item_bias[None, :] + model.user_factors @ model.item_factors.T)
     import torch
 
+    check_module("model", model, hint="a FactorModel or a torch model called as model(users, items)")
     device = next(model.parameters()).device
     users = torch.arange(n_users, device=device).repeat_interleave(n_items)
     items = torch.arange(n_items, device=device).repeat(n_users)
@@ -148,6 +163,8 @@ def list_report(scores_by_model: dict, train: Ratings, test: Ratings, k: int = 1
     (share of slots going to the most-rated ``top_fraction`` of items) and "rare_share" (share of
     slots going to items with at most ``rare_max`` training ratings)}``. ``scores_by_model`` maps
     a name to its (n_users, n_items) scores; ``candidates`` restricts every model's lists alike."""
+    check_instance("scores_by_model", scores_by_model, dict, what="a dict {name: (n_users, n_items) scores}")
+    check_ratings("train", train)
     if not scores_by_model:
         raise ValueError("scores_by_model is empty: pass {name: (n_users, n_items) scores}")
     rare_max = check_count("rare_max", rare_max, minimum=0)

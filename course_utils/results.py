@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from .validation import check_choice
+from .validation import check_choice, check_name
 
 
 def _blank(value) -> bool:
@@ -26,8 +26,15 @@ class ResultsTable:
     """Rows of results with fixed columns ``[(key, header, format spec), ...]``."""
 
     def __init__(self, columns):
+        example = "e.g. [('method', 'method', '<20'), ('rmse', 'test RMSE', '>9.4f')]"
+        if isinstance(columns, (str, bytes, dict)) or not hasattr(columns, "__iter__"):
+            raise TypeError(f"columns must be a list of (key, header, format spec) triples (got {type(columns).__name__}); {example}")
+        columns = list(columns)
+        if any(isinstance(c, (str, bytes)) or not hasattr(c, "__len__") or len(c) != 3 or not all(isinstance(t, str) for t in c)
+               for c in columns):
+            raise ValueError(f"columns must be (key, header, format spec) triples of strings (got {columns!r:.80}); {example}")
         columns = [tuple(c) for c in columns]
-        if not columns or any(len(c) != 3 for c in columns):
+        if not columns:
             raise ValueError("columns must be a non-empty list of (key, header, format spec) triples, "
                              "e.g. [('method', 'method', '<20'), ('rmse', 'test RMSE', '>9.4f')]")
         self.columns = columns
@@ -64,6 +71,13 @@ class ResultsTable:
 
     def text(self, names=None) -> str:
         """The table as text: a header line and one line per row (only ``names``, in that order, if given)."""
+        if names is not None and (isinstance(names, (str, bytes)) or not hasattr(names, "__iter__")):
+            raise TypeError(f"names must be a list of row names, e.g. {[r[self.keys[0]] for r in self.rows][:2]} "
+                            f"(got {names!r:.40}), or None for every row")
+        if names is not None:
+            names = list(names)
+            for name in names:
+                check_name("names", name, [r[self.keys[0]] for r in self.rows], what="row name")
         rows = self.rows if names is None else [self[name] for name in names]
         header = " ".join(format(h, (">" if not spec.startswith("<") else "<") + str(max(self._width(spec), len(h))))
                           for _, h, spec in self.columns)

@@ -29,7 +29,7 @@ import time
 import numpy as np
 
 from .timing import time_call
-from .validation import check_array, check_callable, check_choice, check_count, check_seed
+from .validation import check_array, check_callable, check_choice, check_count, check_pair, check_positive, check_seed
 
 RATINGS_PER_USER = 106          # MovieLens-100k: 100,000 ratings by 943 users
 ITEMS_AT_100K = 1682            # MovieLens-100k's catalogue

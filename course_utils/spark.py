@@ -38,8 +38,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .validation import check_array, check_count, check_nonnegative, check_number, check_positive
+from .validation import (check_array, check_bool, check_choice, check_count, check_ids, check_instance, check_nonnegative,
+                         check_number, check_path, check_positive, check_same_length, check_text)
 
+SPARK_MAX_ID = 2**31 - 1       # Spark's ALS keeps ids in a 32-bit int
 INSTALL_COMMAND = '.venv/bin/pip install -e ".[scale]"'
 MIN_JAVA = 17
 REQUIRE_ENV_VAR = "COURSE_REQUIRE_SPARK"
@@ -325,13 +327,15 @@ def local_spark_session(cores: int = 2, folder=None, driver_memory: str = "1g", 
     default optimizing compiler (better for long benchmarks).
     """
     cores = check_count("cores", cores, minimum=1, maximum=os.cpu_count() or 1)
-    if not isinstance(driver_memory, str) or not re.fullmatch(r"\d+[mg]", driver_memory):
+    if not isinstance(driver_memory, str):
+        raise TypeError(f"driver_memory must be a size such as '1g' or '512m' (got {driver_memory!r})")
+    if not re.fullmatch(r"\d+[mg]", driver_memory):
         raise ValueError(f"driver_memory must be a size such as '1g' or '512m' (got {driver_memory!r})")
-    if jit not in ("quick", "full"):
-        raise ValueError(f"jit must be 'quick' or 'full' (got {jit!r})")
+    app_name = check_text("app_name", app_name, hint="a name for Spark's logs, e.g. 'course-als'")
+    check_choice("jit", jit, ("quick", "full"), hint='"quick" starts faster, "full" suits long benchmarks')
+    folder = check_path("folder", folder, hint="a folder for Spark's files") if folder is not None else default_folder()
     if not spark_available(verbose=False):
         raise RuntimeError(f"Spark cannot run here: {spark_environment()['reason']}")
-    folder = Path(folder) if folder is not None else default_folder()
     for sub in ("local", "tmp", "warehouse", "checkpoints"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     log4j = folder / "log4j2.properties"
@@ -369,8 +373,14 @@ def stop_spark(spark, timeout: float = 60.0) -> int | None:
     """Stop the session and end its Java process (``SparkSession.stop`` alone leaves the JVM
     running, holding its memory, until Python exits). Returns the JVM's exit code, or None if
     there was no Java process. A later ``local_spark_session`` starts a fresh one."""
-    timeout = check_nonnegative("timeout", timeout)
-    from pyspark import SparkContext
+    timeout = check_nonnegative("timeout", timeout, hint="seconds to wait for the JVM to exit, e.g. 60")
+    try:
+        from pyspark import SparkContext
+        from pyspark.sql import SparkSession
+    except ImportError:  # no PySpark, so nothing passed in can be a SparkSession
+        SparkContext = SparkSession = None
+    if SparkSession is None or not isinstance(spark, SparkSession):
+        raise TypeError(f"spark must be a SparkSession from local_spark_session() (got {type(spark).__name__})")
 
     spark.stop()
     gateway = SparkContext._gateway
@@ -392,6 +402,11 @@ def stop_spark(spark, timeout: float = 60.0) -> int | None:
 
 
 # ----------------------------------------------------------------------------- data both ways
+def _check_frame(name: str, frame, method: str) -> None:
+    if not callable(getattr(frame, method, None)):
+        raise TypeError(f"{name} must be a Spark DataFrame (got {type(frame).__name__}); e.g. model.userFactors")
+
+
 def ratings_frame(spark, users, items, ratings, folder=None, name: str = "ratings"):
     """Ratings as a cached Spark DataFrame with columns ``user``, ``item`` (int) and
     ``rating`` (float), by way of a CSV file in ``folder`` (default ``default_folder()``):
@@ -399,17 +414,19 @@ def ratings_frame(spark, users, items, ratings, folder=None, name: str = "rating
     ``users``, ``items``: 0-based whole numbers; ``ratings``: numbers; all of one length.
     The file is ``folder/<name>.csv``: a later frame of the same name overwrites it, so give
     frames that are in use at the same time different names (Spark may reread the file)."""
-    from .validation import check_same_length
-
-    users = check_array("users", users, ndim=1, dtype=np.int64)
-    items = check_array("items", items, ndim=1, dtype=np.int64)
+    hint = "0-based ids below 2**31 (Spark's int); use Ratings.from_ids to map raw ids (a negative id is refused)"
+    users = check_ids("users", users, SPARK_MAX_ID, what="user", hint=hint)
+    items = check_ids("items", items, SPARK_MAX_ID, what="item", hint=hint)
     ratings = check_array("ratings", ratings, ndim=1)
     check_same_length(users=users, items=items, ratings=ratings)
-    if users.min() < 0 or items.min() < 0:
-        raise ValueError("users and items must be 0-based ids >= 0 (got a negative id); use Ratings.from_ids to map raw ids")
+    if len(users) == 0:
+        raise ValueError("users must hold at least one rating (got none)")
+    name = check_text("name", name, hint="letters, digits, '_' or '-'")
     if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
         raise ValueError(f"name must be letters, digits, '_' or '-' (got {name!r}); it names the CSV file")
-    folder = Path(folder) if folder is not None else default_folder()
+    folder = check_path("folder", folder, hint="a folder for the CSV file") if folder is not None else default_folder()
+    if not hasattr(getattr(spark, "read", None), "csv"):
+        raise TypeError(f"spark must be a SparkSession from local_spark_session() (got {type(spark).__name__})")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.csv"
     with open(path, "w") as out:                 # 9 significant digits: all that Spark's float32 ratings keep
@@ -425,6 +442,7 @@ def factors_to_numpy(frame, n_rows: int, k: int) -> np.ndarray:
     """Spark's ``userFactors`` or ``itemFactors`` (columns ``id``, ``features``) as a float64
     array of shape ``(n_rows, k)``; rows Spark has no factors for (no training rating) stay 0,
     as in the course's ALS."""
+    _check_frame("frame", frame, "select")
     n_rows, k = check_count("n_rows", n_rows), check_count("k", k)
     out = np.zeros((n_rows, k))
     rows = frame.select("id", "features").collect()
@@ -446,7 +464,10 @@ def factor_model_from_spark(spark_model, n_users: int, n_items: int, mu: float =
     taken out of the ratings before Spark saw them to predict on the original scale."""
     from .als import FactorModel
 
-    k = int(spark_model.rank)
+    if not all(hasattr(spark_model, a) for a in ("rank", "userFactors", "itemFactors")):
+        raise TypeError(f"spark_model must be a fitted Spark ALSModel, with rank, userFactors and itemFactors "
+                        f"(got {type(spark_model).__name__}); fit one with pyspark.ml.recommendation.ALS(...).fit(frame)")
+    k = check_count("spark_model.rank", spark_model.rank)
     mu = check_number("mu", mu)
     n_users, n_items = check_count("n_users", n_users), check_count("n_items", n_items)
     user_bias = np.zeros(n_users) if user_bias is None else check_array("user_bias", user_bias, shape=(n_users,))
@@ -458,11 +479,20 @@ def factor_model_from_spark(spark_model, n_users: int, n_items: int, mu: float =
 def recommendations_to_numpy(frame, n_users: int, n: int, user_col: str = "user", item_col: str = "item"):
     """``ALSModel.recommendForAllUsers(n)`` as two arrays of shape ``(n_users, n)``: item ids
     (best first) and Spark's scores; users Spark has no list for get item -1 and score NaN."""
+    _check_frame("frame", frame, "collect")
     n_users, n = check_count("n_users", n_users), check_count("n", n)
+    user_col = check_text("user_col", user_col, hint="the frame's user column, e.g. 'user'")
+    item_col = check_text("item_col", item_col, hint="the item column inside each recommendation, e.g. 'item'")
     items = np.full((n_users, n), -1, dtype=np.int64)
     scores = np.full((n_users, n), np.nan)
     for row in frame.collect():
         user, recs = row[user_col], row["recommendations"]
+        if not 0 <= user < n_users:
+            raise ValueError(f"n_users must cover every user in frame (got n_users={n_users}, but the frame holds user {user}); "
+                             "pass the data's n_users")
+        if len(recs) > n:
+            raise ValueError(f"n must be at least the length of each list in frame (got n={n}, a list of {len(recs)}); "
+                             "pass the n given to recommendForAllUsers")
         items[user, : len(recs)] = [r[item_col] for r in recs]
         scores[user, : len(recs)] = [r["rating"] for r in recs]
     return items, scores

@@ -14,6 +14,7 @@ every core call ``apply_thread_policy("all")`` themselves and say so in their ou
 
 from __future__ import annotations
 
+import numbers
 import os
 
 ENV_VAR = "COURSE_THREADS"
@@ -27,10 +28,9 @@ def _cpu_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def requested_threads(value=None) -> int:
-    """The thread count the policy asks for: ``value`` if given, else ``$COURSE_THREADS``,
-    else 1. ``"all"`` means one thread per CPU this process may use."""
-    source = "argument" if value is not None else ENV_VAR
+def _parse_threads(value, label: str) -> int:
+    """``value`` (from the argument ``label``, or from ``$COURSE_THREADS`` when None) as a count."""
+    source = label if value is not None else ENV_VAR
     if value is None:
         value = os.environ.get(ENV_VAR, "").strip() or DEFAULT_THREADS
     if isinstance(value, str):
@@ -42,10 +42,16 @@ def requested_threads(value=None) -> int:
         except ValueError:
             raise ValueError(f"{source} must be a whole number >= 1 or 'all' (got {value!r}); "
                              f"for example {ENV_VAR}=1 for the course default") from None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{source} must be a whole number >= 1 or 'all' (got {value!r}); "
                          f"for example {ENV_VAR}=1 for the course default")
-    return value
+    return int(value)
+
+
+def requested_threads(value=None) -> int:
+    """The thread count the policy asks for: ``value`` if given, else ``$COURSE_THREADS``,
+    else 1. ``"all"`` means one thread per CPU this process may use."""
+    return _parse_threads(value, "value")
 
 
 def apply_thread_policy(threads=None) -> int:
@@ -55,7 +61,7 @@ def apply_thread_policy(threads=None) -> int:
     Safe to call again; it only changes torch's setting (NumPy's BLAS is left alone: the
     course's NumPy work is single-threaded sparse products and many small solves).
     """
-    n = requested_threads(threads)
+    n = _parse_threads(threads, "threads")
     try:
         import torch
     except ImportError:  # torch is a dependency, but the policy must not need it

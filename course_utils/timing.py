@@ -23,7 +23,11 @@ import timeit
 from dataclasses import dataclass
 from typing import Callable
 
-from .validation import check_callable, check_count
+from .validation import check_callable, check_count, check_nonnegative
+
+
+def _is_pytest_approx(value) -> bool:
+    return type(value).__module__.startswith("_pytest") and type(value).__name__.startswith("Approx")
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,18 @@ class Timing:
     max_ms: float
     repeats: int
     number: int
+
+    def __post_init__(self):
+        values = {name: getattr(self, name) for name in ("median_ms", "min_ms", "max_ms")}
+        if any(_is_pytest_approx(v) for v in values.values()):
+            return  # a test's expected value, Timing(median_ms=pytest.approx(1.0), ...): compared, never used
+        for name, value in values.items():
+            check_nonnegative(name, value, hint="a time in milliseconds")
+        if not self.min_ms <= self.median_ms <= self.max_ms:
+            raise ValueError(f"median_ms must lie between min_ms and max_ms (got min {self.min_ms:g}, median {self.median_ms:g}, "
+                             f"max {self.max_ms:g}); time_call builds a Timing for you")
+        check_count("repeats", self.repeats)
+        check_count("number", self.number)
 
     def __str__(self) -> str:  # 3.28 ms (2.95-4.10 over 7 repeats)
         return f"{self.median_ms:.3g} ms ({self.min_ms:.3g}-{self.max_ms:.3g} over {self.repeats} repeats)"
@@ -55,6 +71,10 @@ def time_call(fn: Callable[[], object], *, repeats: int = 5, number: int = 1, wa
     number = check_count("number", number, minimum=1, hint="calls per repeat, e.g. number=100 for a microsecond-fast call")
     warmup = check_count("warmup", warmup, minimum=0, hint="untimed calls first, e.g. warmup=1")
     check_callable("clock", clock, hint="a function returning seconds, like time.perf_counter")
+    try:
+        check_nonnegative("clock()", clock(), hint="clock must return seconds as a number, like time.perf_counter")
+    except TypeError as exc:  # the clock's own fault, named as the argument clock
+        raise TypeError(f"clock must be a function returning seconds: {exc}") from None
     for _ in range(warmup):
         fn()
     totals = timeit.Timer(fn, timer=clock).repeat(repeat=repeats, number=number)

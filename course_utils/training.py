@@ -7,6 +7,8 @@ import time
 import torch
 from torch import nn
 
+from .validation import check_count, check_instance, check_positive, check_seed
+
 
 def _check_xy(X: torch.Tensor, y: torch.Tensor) -> None:
     if not isinstance(X, torch.Tensor) or X.ndim != 2 or not X.is_floating_point():
@@ -15,6 +17,12 @@ def _check_xy(X: torch.Tensor, y: torch.Tensor) -> None:
         raise ValueError("y must be a 1-D tensor of integer class labels (dtype torch.long); use torch.as_tensor(y, dtype=torch.long)")
     if X.shape[0] != y.shape[0] or X.shape[0] == 0:
         raise ValueError(f"X and y must hold the same, non-zero number of samples; got {X.shape[0]} and {y.shape[0]}")
+    if not torch.isfinite(X).all():
+        raise ValueError("X must be finite (it contains NaN or inf); clean or impute the features first")
+
+
+def _check_model(model) -> None:
+    check_instance("model", model, nn.Module, what="a torch.nn.Module", hint="e.g. DigitsResNet()")
 
 
 def train_classifier(model: nn.Module, X: torch.Tensor, y: torch.Tensor, epochs: int = 10, batch_size: int = 64,
@@ -23,9 +31,12 @@ def train_classifier(model: nn.Module, X: torch.Tensor, y: torch.Tensor, epochs:
 
     ``X``: ``(n, d)`` float; ``y``: ``(n,)`` long. Returns ``{"loss": [mean loss per epoch], "seconds": s}``.
     """
+    _check_model(model)
     _check_xy(X, y)
-    if epochs < 1 or batch_size < 1 or not lr > 0:
-        raise ValueError(f"epochs and batch_size must be >= 1 and lr > 0; got {epochs}, {batch_size}, {lr}")
+    epochs = check_count("epochs", epochs, hint="passes over the data, e.g. epochs=10")
+    batch_size = check_count("batch_size", batch_size, hint="samples per step, e.g. batch_size=64")
+    lr = check_positive("lr", lr, hint="Adam's step size; need lr > 0, e.g. lr=1e-2")
+    seed = check_seed("seed", seed)
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     losses, start = [], time.perf_counter()
@@ -46,6 +57,7 @@ def train_classifier(model: nn.Module, X: torch.Tensor, y: torch.Tensor, epochs:
 @torch.no_grad()
 def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     """Fraction of samples whose highest-scoring class is the label."""
+    _check_model(model)
     _check_xy(X, y)
     model.eval()
     return (model(X).argmax(dim=1) == y).double().mean().item()

@@ -205,11 +205,13 @@ def all_finite(arr: np.ndarray) -> bool:
     return bool(np.isfinite(arr).all())
 
 
-def check_ids(name: str, value, n: int, *, what: str = "id", hint: str = "") -> np.ndarray:
+def check_ids(name: str, value, n: int | None, *, what: str = "id", hint: str = "") -> np.ndarray:
     """Whole-number ids in ``[0, n)`` (1-D), returned as an ``int64`` array.
 
     Negative ids are refused rather than counted from the end, and ids at or beyond ``n``
     (a user the model has never seen) are refused rather than wrapped or clipped.
+    ``n=None``: no upper bound (ids that only need to be whole numbers >= 0, such as the
+    ids a partitioner places); fractional ids are refused either way, never truncated.
     """
     arr = _to_numpy(name, value, hint)
     if arr.ndim == 0:
@@ -224,7 +226,9 @@ def check_ids(name: str, value, n: int, *, what: str = "id", hint: str = "") -> 
     ids = arr.astype(np.int64, copy=False)
     if ids.size:
         low, high = int(ids.min()), int(ids.max())
-        if low < 0 or high >= n:
+        if n is None and low < 0:
+            _fail(ValueError, name, f"whole-number {what} ids >= 0", arr, f"found {low}" + (f"; {hint}" if hint else ""))
+        if n is not None and (low < 0 or high >= n):
             worst = low if low < 0 else high
             _fail(ValueError, name, f"{what} ids in [0, {n - 1}]", arr,
                   f"found {worst}" + (f"; {hint}" if hint else f"; this model knows {n} {what}s"))
@@ -303,4 +307,64 @@ def check_name(name: str, value, known, *, what: str = "name", hint: str = ""):
     if value not in known:
         message = f"{name} must be one of {options} (got {_show(value)})"
         raise UnknownNameError(message + (f": {hint}" if hint else ""))
+    return value
+
+
+def check_ratings(name: str, value, *, hint: str = ""):
+    """A ``Ratings`` set (``course_utils.ratings.Ratings``), such as ``load_movielens()`` or
+    ``synthetic_ratings().data`` returns; returns it."""
+    from .ratings import Ratings      # here, not at the top: ratings imports this module
+
+    if not isinstance(value, Ratings):
+        _fail(TypeError, name, "a Ratings set", value,
+              hint or "e.g. load_movielens(), synthetic_ratings().data or split_ratings(...)[0]")
+    return value
+
+
+def check_mask(name: str, value, n: int, *, hint: str = "") -> np.ndarray:
+    """A True/False mask with one entry per item, shape ``(n,)``; returns it as a bool array."""
+    arr = _to_numpy(name, value, hint)
+    if arr.dtype != np.bool_:
+        _fail(TypeError, name, f"a True/False mask of shape ({n},)", arr, hint or "e.g. counts >= 10")
+    if arr.shape != (n,):
+        _fail(ValueError, name, f"a True/False mask of shape ({n},), one entry per item", arr, hint)
+    return arr
+
+
+def check_label_lists(name: str, value, n: int | None = None, *, what: str = "genre", hint: str = "") -> list:
+    """One list of labels (strings) per item, e.g. ``[["Comedy"], ["Drama", "War"], []]``;
+    ``n``: the number of items required (None: any). Returns a list of lists."""
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__") or not hasattr(value, "__iter__"):
+        _fail(TypeError, name, f"a list with one list of {what}s per item", value, hint or "e.g. data.item_genres")
+    lists = list(value)
+    if n is not None and len(lists) != n:
+        _fail(ValueError, name, f"{n} lists, one list of {what}s per item", value, f"got {len(lists)}" + (f"; {hint}" if hint else ""))
+    for i, entry in enumerate(lists):
+        if isinstance(entry, (str, bytes)) or not hasattr(entry, "__iter__") or not all(isinstance(g, str) for g in entry):
+            _fail(TypeError, f"{name}[{i}]", f"a list of {what} names (strings)", entry, hint or "e.g. ['Comedy', 'Drama']")
+    return [list(entry) for entry in lists]
+
+
+def check_device(name: str, value, *, hint: str = ""):
+    """A torch device (``"cpu"``, ``"cuda"``, ``"cuda:1"``, ``"mps"`` or a ``torch.device``) or
+    ``None`` (the default); returns a ``torch.device`` or ``None``. Only the spelling is
+    checked here: whether such a device exists is up to the caller."""
+    if value is None:
+        return None
+    import torch
+
+    if not isinstance(value, (str, torch.device)):
+        _fail(TypeError, name, 'a device such as "cpu" or "cuda", or None', value, hint)
+    try:
+        return torch.device(value)
+    except (RuntimeError, ValueError):
+        _fail(ValueError, name, 'a device such as "cpu", "cuda" or "cuda:0", or None', value, hint)
+
+
+def check_module(name: str, value, *, hint: str = ""):
+    """A torch model (``torch.nn.Module``); returns it."""
+    import torch
+
+    if not isinstance(value, torch.nn.Module):
+        _fail(TypeError, name, "a torch model (torch.nn.Module)", value, hint or "e.g. DotProductBias(n_users, n_items, k)")
     return value

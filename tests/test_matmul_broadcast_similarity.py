@@ -59,7 +59,7 @@ def test_matmul_explorer_follows_the_sliders():
     assert "= <b>" in explorer.readout.value
     with pytest.raises(ValueError, match="matching k"):
         matmul_cell(A, A, 0, 0)
-    with pytest.raises(ValueError, match="must lie in"):
+    with pytest.raises(ValueError, match=r"i must be a whole number in \[0, 1\]"):
         matmul_cell(A, B, 2, 0)
 
 

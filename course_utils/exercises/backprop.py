@@ -6,6 +6,7 @@ import numpy as np
 import torch
 
 from ..checks import compare_gradients
+from ..validation import check_seed
 from .feedback import call_learner, correct, not_yet
 
 
@@ -78,7 +79,7 @@ TANH_MSE_KEYS = ("W1", "b1", "W2", "b2")
 def tanh_mse_problem(seed: int = 2):
     """Exercise 3's data: ``X (6, 4)``, targets ``T (6, 3)`` and parameters W1 (4, 5), b1 (5,),
     W2 (5, 3), b2 (3,) of the regression net Y = tanh(X W1 + b1) W2 + b2."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
     X, T = rng.normal(size=(6, 4)), rng.normal(size=(6, 3))
     params = {"W1": rng.normal(size=(4, 5)) / 2, "b1": rng.normal(size=5), "W2": rng.normal(size=(5, 3)) / 2,
               "b2": rng.normal(size=3)}

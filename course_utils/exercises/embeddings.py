@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .feedback import correct, not_yet
+from ..validation import check_array, check_count, check_label_lists, check_mask
+from .feedback import read_setting, correct, not_yet
 
 
 def _arrays(*xs):
@@ -42,6 +43,12 @@ def check_penalty_kept(U, V, A) -> bool:
     minimum of the regularised objective) these are exactly the orthogonal A."""
     if A is Ellipsis:
         return not_yet("this exercise is not attempted yet: put a 2 x 2 matrix in place of the ...")
+    for name, value in (("U", U), ("V", V)):
+        ok, message = read_setting(check_array, name, value, ndim=2, hint="the exercise's factors (n, k)")
+        if not ok:
+            return not_yet(message)
+    if np.shape(U)[1] != np.shape(V)[1]:
+        return not_yet(f"the exercise's setting is wrong: U and V must have the same k (got {np.shape(U)} and {np.shape(V)})")
     arrays = _arrays(U, V, A)
     if arrays is None:
         return not_yet("A must be a 2 x 2 array of numbers")
@@ -76,13 +83,28 @@ def check_top_component_genre(scores, item_genres, mask, component: int, answer,
     either end."""
     if answer is Ellipsis or answer is None:
         return not_yet("this exercise is not attempted yet: put a genre name in")
-    scores, mask = np.asarray(scores, dtype=np.float64), np.asarray(mask, bool)
+    ok, scores = read_setting(check_array, "scores", scores, ndim=2, finite=False, hint="principal-component scores (n_items, c)")
+    if not ok:
+        return not_yet(scores)
+    settings = ((check_label_lists, "item_genres", item_genres, {"n": len(scores)}),
+                (check_mask, "mask", mask, {"n": len(scores)}),
+                (check_count, "component", component, {"minimum": 0, "maximum": scores.shape[1] - 1}),
+                (check_count, "min_items", min_items, {}))
+    checked = []
+    for check, name, value, options in settings:
+        ok, value = read_setting(check, name, value, **options)
+        if not ok:
+            return not_yet(value)
+        checked.append(value)
+    item_genres, mask, component, min_items = checked
     names = sorted({g for i in np.flatnonzero(mask) for g in item_genres[i]})
     means = {}
     for g in names:
         members = np.array([mask[i] and g in item_genres[i] for i in range(len(item_genres))])
         if members.sum() >= min_items:
             means[g] = float(np.nanmean(scores[members, component]))
+    if not means:
+        return not_yet(f"the exercise's setting is wrong: no genre has at least min_items={min_items} films in mask; lower min_items")
     best = max(means, key=lambda g: abs(means[g]))
     lookup = {g.lower(): g for g in means}
     given = lookup.get(str(answer).strip().lower())

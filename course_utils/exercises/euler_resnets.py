@@ -8,6 +8,7 @@ import torch
 
 from ..convergence import loglog_slope
 from ..ode import rk4_step
+from ..validation import check_positive
 from .feedback import call_learner, correct, not_yet, read_number
 
 _ROTATION = torch.tensor([[0.0, 1.0], [-1.0, 0.0]], dtype=torch.float64)
@@ -43,14 +44,22 @@ def check_midpoint_step(midpoint_step) -> bool:
     return not_yet(f"measured order {order:.2f}, expected 2")
 
 
+def _problem_rate(lam):
+    """The exercise's decay rate λ (set by the notebook, not an answer): a number > 0, or feedback."""
+    try:
+        return True, check_positive("lam", lam, hint="the decay rate λ of dh/dt = -λ h, e.g. 5.0")
+    except (TypeError, ValueError) as exc:
+        return False, f"the exercise's λ is not usable: {exc}"
+
+
 def check_largest_stable_step(lam, dt) -> bool:
     """Exercise 2: the largest Euler step that does not blow up on dh/dt = -lam h."""
     ok, dt = read_number(dt)
     if not ok:
         return not_yet(dt)
-    ok, lam = read_number(lam)
+    ok, lam = _problem_rate(lam)
     if not ok:
-        return not_yet(f"lam: {lam}")
+        return not_yet(lam)
     if not (lam > 0 and dt > 0):
         return not_yet(f"λ and Δt must both be positive; got λ = {lam:g}, Δt = {dt:g}")
     if math.isclose(dt, 2 / lam, rel_tol=0.02):
@@ -64,9 +73,9 @@ def check_implicit_euler_stable_step(lam, dt) -> bool:
     """Exercise 3(c): the largest step for which implicit Euler, h_{n+1} = h_n / (1 + lam dt),
     does not grow on dh/dt = -lam h. There is none: it is stable for every dt > 0, so the
     answer is ``float("inf")``."""
-    ok, lam = read_number(lam)
+    ok, lam = _problem_rate(lam)
     if not ok:
-        return not_yet(f"lam: {lam}")
+        return not_yet(lam)
     if isinstance(dt, (int, float)) and not isinstance(dt, bool) and math.isinf(dt) and dt > 0:
         return correct("no limit: 1/(1 + λΔt) lies in (0, 1) for every Δt > 0, so implicit Euler decays at any step. "
                        "The price is solving for h_{n+1} at every step")

@@ -5,15 +5,32 @@ from __future__ import annotations
 import math
 from typing import Callable
 
+from ..validation import check_callable, check_text
+
 
 def correct(message: str) -> bool:
+    check_text("message", message)
     print(f"Correct. {message}")
     return True
 
 
 def not_yet(message: str) -> bool:
+    check_text("message", message)
     print(f"Not yet: {message}")
     return False
+
+
+def read_setting(check: Callable, name: str, value, **options):
+    """A setting the notebook passes to a checker (not the learner's answer), checked with a
+    ``course_utils.validation`` check such as ``check_count``. Returns ``(True, value)`` or
+    ``(False, message)``: a checker reports a bad setting as feedback instead of raising, so
+    the learner's cell still runs."""
+    check_callable("check", check, hint="a check from course_utils.validation, e.g. check_count")
+    check_text("name", name, hint="the setting's name, e.g. 'kappa'")
+    try:
+        return True, check(name, value, **options)
+    except (TypeError, ValueError) as exc:
+        return False, f"the exercise's setting is wrong: {exc}"
 
 
 def call_learner(fn: Callable, *args):

@@ -10,7 +10,8 @@ import torch
 
 from ..optimizers import optimize
 from ..surfaces import quadratic
-from .feedback import call_learner, correct, not_yet, read_number
+from ..validation import check_number
+from .feedback import call_learner, read_setting, correct, not_yet, read_number
 
 
 def check_largest_stable_lr(kappa, answer) -> bool:
@@ -26,7 +27,9 @@ def check_largest_stable_lr(kappa, answer) -> bool:
         return not_yet(answer)
     if answer <= 0:
         return not_yet(f"a learning rate is positive; got {answer:g}")
-    kappa = float(kappa)
+    ok, kappa = read_setting(check_number, "kappa", kappa, low=1.0, hint="the condition number L / mu, at least 1")
+    if not ok:
+        return not_yet(kappa)
     limit, factor = 2.0, abs(1.0 - answer)            # L = 1: the steep direction's factor per step
     gap = (answer - limit) / limit
     if math.isclose(answer, 2.0 * kappa, rel_tol=0.01):
@@ -66,6 +69,7 @@ def rate_speedup(kappa: float) -> float:
     """The speed-up the two tuned rates predict. Steps to a tolerance scale like 1 / |log rho|,
     so it is log(rho_momentum) / log(rho_gd), with rho_gd = (kappa - 1) / (kappa + 1) and
     rho_momentum = (sqrt(kappa) - 1) / (sqrt(kappa) + 1)."""
+    kappa = check_number("kappa", kappa, low=1.0, low_open=True, hint="the condition number L / mu, above 1")
     root = math.sqrt(kappa)
     return math.log((root - 1) / (root + 1)) / math.log((kappa - 1) / (kappa + 1))
 
@@ -82,7 +86,9 @@ def check_momentum_speedup(kappa, prediction) -> bool:
         return not_yet(prediction)
     if prediction <= 0:
         return not_yet(f"a speed-up factor is positive; got {prediction:g}")
-    kappa = float(kappa)
+    ok, kappa = read_setting(check_number, "kappa", kappa, low=1.0, low_open=True, hint="the condition number L / mu, above 1")
+    if not ok:
+        return not_yet(kappa)
     measured, from_rates = momentum_speedup(kappa), rate_speedup(kappa)
     if abs(prediction / from_rates - 1) <= 0.05:
         return correct(f"{prediction:g} is the rates' prediction, log rho_momentum / log rho_gd = {from_rates:.2f}. The checker "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..als_blocks import half_sweep_traffic
-from ..validation import check_count, check_nonnegative
+from ..validation import check_count, check_nonnegative, check_positive
 from .feedback import call_learner, correct, not_yet, read_number
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.colors import to_rgba_array
 
 from ..embedding_analysis import nearest_items
 from ..validation import check_array, check_count, check_ids
@@ -18,16 +19,35 @@ class EmbeddingExplorer(Playground):
     ``candidates``: a mask of items allowed as neighbours; ``colors``: one colour per item."""
 
     def __init__(self, factors, scores, titles, choices, candidates=None, colors=None, n_neighbors: int = 8):
-        self.factors, self.scores = np.asarray(factors), np.asarray(scores)
-        self.titles, self.candidates = list(titles), candidates
+        self.factors = check_array("factors", factors, ndim=2, dtype=None, hint="item factors of shape (n_items, k)")
+        self.scores = check_array("scores", scores, ndim=2, dtype=None, finite=False,
+                                  hint="principal-component scores of shape (n_items, c), from pca")
+        if isinstance(titles, (str, bytes)) or not hasattr(titles, "__len__") or not hasattr(titles, "__iter__"):
+            raise TypeError(f"titles must be a list of item titles, one per row of factors (got {type(titles).__name__})")
+        self.titles = list(titles)
         if len(self.titles) != len(self.factors) or len(self.scores) != len(self.factors):
             raise ValueError("factors, scores and titles must describe the same items")
-        check_array("factors", self.factors, ndim=2, dtype=None)
-        check_array("scores", self.scores, ndim=2, dtype=None, finite=False)
         if self.scores.shape[1] < 1:
             raise ValueError(f"scores must hold at least one principal component (got shape {self.scores.shape})")
-        choices = [int(c) for c in check_ids("choices", list(choices), len(self.titles), what="item",
+        n_items = len(self.titles)
+        choices = [int(c) for c in check_ids("choices", choices, n_items, what="item",
                                              hint="choices are row indices into factors and titles")]
+        if not choices:
+            raise ValueError("choices must offer at least one item (got an empty list); e.g. the ids of the most rated items")
+        if candidates is not None:
+            mask = check_array("candidates", candidates, shape=(n_items,), dtype=None,
+                               hint="a True/False mask with one entry per item")
+            if mask.dtype != np.bool_:
+                raise TypeError(f"candidates must be a True/False mask of shape ({n_items},) (got dtype {mask.dtype})")
+            candidates = mask
+        self.candidates = candidates
+        if colors is not None:
+            try:
+                rgba = to_rgba_array(colors)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"colors must be matplotlib colours, one per item or one for all ({exc})") from None
+            if len(rgba) not in (1, n_items):
+                raise ValueError(f"colors must hold one colour per item ({n_items}) or a single colour (got {len(rgba)})")
         n_neighbors = check_count("n_neighbors", n_neighbors, minimum=1, maximum=20)
         n_comp = self.scores.shape[1]
         self.item = widgets.Dropdown(options=[(self.titles[c], c) for c in choices], value=choices[0], description="item",

@@ -10,9 +10,12 @@ import torch
 from ..ode import odeint_fixed
 from ..odenets import SharedResidualStack
 from ..plotting import color_for
-from ..validation import check_choice, check_number
+from ..validation import check_callable, check_choice, check_count, check_number, check_positive
 from .base import WIDE_LABELS, Playground
 from .live_figure import LiveFigure
+
+
+MAX_EULER_STEPS = 1_000_000     # euler_decay refuses more steps than this (a tiny dt would run for minutes)
 
 
 def euler_decay(lam: float, dt: float, t_end: float = 10.0) -> tuple[np.ndarray, np.ndarray]:
@@ -20,8 +23,11 @@ def euler_decay(lam: float, dt: float, t_end: float = 10.0) -> tuple[np.ndarray,
 
     Returns ``(times, states)``, both ``(n_steps + 1,)``. Raises ValueError for lam <= 0 or dt <= 0.
     """
-    if not (lam > 0 and dt > 0 and t_end > 0):
-        raise ValueError(f"lam, dt and t_end must be positive; got lam={lam}, dt={dt}, t_end={t_end}")
+    hint = "λ, Δt and t_end must be positive finite numbers"
+    lam, dt, t_end = (check_positive(name, value, hint=hint) for name, value in (("lam", lam), ("dt", dt), ("t_end", t_end)))
+    if t_end / dt > MAX_EULER_STEPS:
+        raise ValueError(f"dt must be at least t_end / {MAX_EULER_STEPS:,} = {t_end / MAX_EULER_STEPS:.3g} (got dt={dt:g}, "
+                         f"t_end={t_end:g}: {t_end / dt:,.0f} steps); take a larger step or a shorter time")
     n_steps = max(1, int(round(t_end / dt)))
     times = np.arange(n_steps + 1) * dt
     states = odeint_fixed(lambda t, h: -lam * h, torch.ones(1, dtype=torch.float64), torch.as_tensor(times),
@@ -70,8 +76,17 @@ class EulerStabilityExplorer(Playground):
         return self.last
 
 
+def _check_start(h0) -> None:
+    if not isinstance(h0, torch.Tensor) or not h0.is_floating_point():
+        raise TypeError(f"h0 must be a floating-point torch tensor of starting points (batch, dim) "
+                        f"(got {type(h0).__name__}); e.g. torch.randn(8, 2)")
+    if not torch.isfinite(h0).all():
+        raise ValueError("h0 must be finite (it contains NaN or inf)")
+
+
 def resnet_hidden_states(f, h0: torch.Tensor, n_blocks: int) -> torch.Tensor:
     """Hidden states of a weight-shared ResNet (h <- h + f(h)/L) after each block, ``(L + 1, batch, dim)``."""
+    _check_start(h0)
     stack = SharedResidualStack(f, n_blocks)
     with torch.no_grad():
         path = [h0]
@@ -82,6 +97,7 @@ def resnet_hidden_states(f, h0: torch.Tensor, n_blocks: int) -> torch.Tensor:
 
 def ode_flow(f, h0: torch.Tensor, reference_steps: int = 400) -> torch.Tensor:
     """The ODE dh/dt = f(h) on [0, 1] by RK4, ``(reference_steps + 1, batch, dim)``."""
+    reference_steps = check_count("reference_steps", reference_steps, maximum=100_000, hint="RK4 steps on [0, 1], e.g. 400")
     with torch.no_grad():
         return odeint_fixed(f, h0, torch.linspace(0, 1, reference_steps + 1), method="rk4")
 
@@ -93,6 +109,7 @@ def resnet_vs_ode(f, h0: torch.Tensor, n_blocks: int, reference_steps: int = 400
     Returns the ResNet's hidden states after each block ``(L + 1, batch, dim)``, the ODE
     path ``(reference_steps + 1, batch, dim)`` and the max endpoint distance between them.
     """
+    reference_steps = check_count("reference_steps", reference_steps, maximum=100_000, hint="RK4 steps on [0, 1], e.g. 400")
     resnet_path, ode_path = resnet_hidden_states(f, h0, n_blocks), ode_flow(f, h0, reference_steps)
     error = (resnet_path[-1] - ode_path[-1]).norm(dim=-1).max().item()
     return {"resnet": resnet_path, "ode": ode_path, "endpoint_error": error}
@@ -104,9 +121,10 @@ class ResNetDepthExplorer(Playground):
     DEPTHS = (1, 2, 4, 8, 16, 32, 64)
 
     def __init__(self, f, h0: torch.Tensor, n_blocks: int = 4):
+        if isinstance(n_blocks, bool):
+            raise TypeError(f"n_blocks must be one of {list(self.DEPTHS)} (got {n_blocks!r}), a whole number, not True/False")
         check_choice("n_blocks", n_blocks, self.DEPTHS)
-        if not callable(f):
-            raise TypeError(f"f must be the residual block, a callable f(t, h) (got {type(f).__name__})")
+        check_callable("f", f, hint="the residual block, a callable f(t, h)")
         if not (isinstance(h0, torch.Tensor) and h0.ndim == 2 and h0.shape[1] == 2):
             raise ValueError(f"h0 must be a tensor of starting points of shape (batch, 2) (got {getattr(h0, 'shape', type(h0).__name__)})")
         self.f, self.h0 = f, h0
@@ -114,8 +132,9 @@ class ResNetDepthExplorer(Playground):
         self.readout = widgets.HTML()
         self.live = LiveFigure(ncols=1, figsize=(5.5, 4.6))
         ax = self.live.axes[0]
-        self.ode_end = ode_flow(f, h0)[-1]
-        ode = ode_flow(f, h0).numpy()
+        ode = ode_flow(f, h0)
+        self.ode_end = ode[-1]
+        ode = ode.numpy()
         for b in range(ode.shape[1]):
             ax.plot(ode[:, b, 0], ode[:, b, 1], color=color_for("rk4"), lw=1, alpha=0.7)
         ax.plot(ode[-1, :, 0], ode[-1, :, 1], "s", color=color_for("rk4"), ms=5, label="ODE at t = 1")

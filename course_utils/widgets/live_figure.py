@@ -24,9 +24,11 @@ import io
 import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.artist import Artist
 from PIL import Image
 
 from ..presenter import figure_scale
+from ..validation import check_count, check_number, check_pair
 
 PIXEL_RATIO = 2  # PNG pixels per CSS pixel: sharp on screens up to 2x (most high-DPI laptops)
 
@@ -39,6 +41,15 @@ class LiveFigure:
     """
 
     def __init__(self, ncols: int = 1, figsize=(8.0, 3.6), dpi: int = 90, pixel_ratio: float | None = None):
+        ncols = check_count("ncols", ncols, maximum=12, hint="side-by-side panels, e.g. ncols=2")
+        width, height = check_pair("figsize", figsize, increasing=False, hint="(width, height) in inches, e.g. (8.0, 3.6)")
+        if not (0 < width <= 40 and 0 < height <= 40):
+            raise ValueError(f"figsize must be (width, height) in inches, each in (0, 40] (got {figsize!r}); e.g. (8.0, 3.6)")
+        figsize = (width, height)
+        dpi = check_count("dpi", dpi, minimum=10, maximum=600, hint="dots per inch, e.g. dpi=90")
+        if pixel_ratio is not None:
+            pixel_ratio = check_number("pixel_ratio", pixel_ratio, low=0.25, high=4.0,
+                                       hint="PNG pixels per CSS pixel, e.g. 2 for sharp pictures on a high-DPI screen")
         dpi = dpi * figure_scale()  # presenter mode (course_utils.presenter) draws playgrounds larger
         self.css_size = (round(figsize[0] * dpi), round(figsize[1] * dpi))
         self.pixel_ratio = PIXEL_RATIO if pixel_ratio is None else pixel_ratio
@@ -51,15 +62,30 @@ class LiveFigure:
         self.dynamic: list = []
         self._background = None
 
+    def _check_artist(self, name: str, artist) -> None:
+        if not isinstance(artist, Artist):
+            raise TypeError(f"{name} must be a matplotlib artist, such as a line from ax.plot (got {type(artist).__name__})")
+        if artist.figure is not None and artist.figure is not self.figure:
+            raise ValueError(f"{name} must belong to this LiveFigure's figure (it was drawn on another figure); "
+                             "make it with one of self.axes")
+
     def set_dynamic(self, artists) -> None:
         """Artists that change between frames; everything else is cached as background."""
-        self.dynamic = list(artists)
+        if isinstance(artists, (str, bytes, Artist)) or not hasattr(artists, "__iter__"):
+            raise TypeError(f"artists must be a list of matplotlib artists, e.g. [line] (got {type(artists).__name__})")
+        artists = list(artists)
+        for k, artist in enumerate(artists):
+            self._check_artist(f"artists[{k}]", artist)
+        self.dynamic = artists
         for artist in self.dynamic:
             artist.set_animated(True)
         self._background = None
 
     def swap_dynamic(self, old, new) -> None:
         """Replace dynamic artist ``old`` (or add ``new`` if ``old`` is None); the background stays valid."""
+        if old is not None:
+            self._check_artist("old", old)
+        self._check_artist("new", new)
         new.set_animated(True)
         self.dynamic = [a for a in self.dynamic if a is not old] + [new]
 

@@ -14,11 +14,12 @@ from .live_figure import LiveFigure
 
 def matmul_cell(A: np.ndarray, B: np.ndarray, i: int, j: int) -> dict:
     """The terms A[i, k] * B[k, j] and their sum C[i, j]. Checks shapes and indices."""
-    A, B = np.asarray(A), np.asarray(B)
-    if A.ndim != 2 or B.ndim != 2 or A.shape[1] != B.shape[0]:
+    A = check_array("A", A, ndim=2, dtype=None, hint="a matrix of shape (m, k)")
+    B = check_array("B", B, ndim=2, dtype=None, hint="a matrix of shape (k, n)")
+    if A.shape[1] != B.shape[0]:
         raise ValueError(f"need A (m, k) and B (k, n) with matching k; got {A.shape} and {B.shape}")
-    if not (0 <= i < A.shape[0] and 0 <= j < B.shape[1]):
-        raise ValueError(f"(i, j) must lie in C's shape {(A.shape[0], B.shape[1])}; got ({i}, {j})")
+    i = check_count("i", i, minimum=0, maximum=A.shape[0] - 1, hint=f"C = A @ B has {A.shape[0]} rows")
+    j = check_count("j", j, minimum=0, maximum=B.shape[1] - 1, hint=f"C = A @ B has {B.shape[1]} columns")
     terms = A[i, :] * B[:, j]
     return {"row": A[i, :], "column": B[:, j], "terms": terms, "value": terms.sum()}
 

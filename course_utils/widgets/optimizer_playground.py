@@ -13,8 +13,8 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 
 from ..optimizers import OPTIMIZERS, check_hyperparameters, optimize
 from ..plotting import color_for
-from ..surfaces import SURFACES
-from ..validation import check_choice, check_count, check_number
+from ..surfaces import SURFACES, Surface
+from ..validation import check_array, check_choice, check_count, check_instance, check_name, check_number
 from .base import WIDE_LABELS as WIDE
 from .base import Playground
 from .live_figure import LiveFigure
@@ -23,8 +23,34 @@ LR_RANGE, STEPS_RANGE, KAPPA_RANGE = (1e-4, 10.0), (1, 500), (1.0, 1000.0)
 LABELS = {"gd": "GD", "momentum": "momentum", "nesterov": "Nesterov", "rmsprop": "RMSProp", "adam": "Adam", "adamw": "AdamW"}
 
 
+SETTING_KEYS = ("lr", "momentum", "betas", "weight_decay")
+
+
+def _check_names(name: str, names) -> list:
+    """A list of optimizer names from OPTIMIZERS (a single string is refused: it is not a list)."""
+    if isinstance(names, (str, bytes, dict)) or not hasattr(names, "__iter__"):
+        raise TypeError(f"{name} must be a list of optimizer names, e.g. ('gd', 'adam') (got {names!r:.60})")
+    names = list(names)
+    for n in names:
+        check_name(name, n, OPTIMIZERS, what="optimizer", hint=f"each entry of {name} names an optimizer")
+    return names
+
+
+def _check_settings(settings) -> dict:
+    check_instance("settings", settings, dict, what="a dict like settings() returns", hint=f"keys {list(SETTING_KEYS)}")
+    missing = [k for k in SETTING_KEYS if k not in settings]
+    if missing:
+        raise ValueError(f"settings must hold {', '.join(SETTING_KEYS)} (missing {', '.join(missing)}); start from settings()")
+    return settings
+
+
 def run_all(surface, names, settings: dict, start, n_steps: int) -> dict:
     """Run each optimizer in ``names`` on ``surface``; returns name -> {"path", "losses", "diverged_at"}."""
+    check_instance("surface", surface, Surface, hint="e.g. course_utils.surfaces.quadratic(30.0)")
+    names = _check_names("names", names)
+    check_instance("settings", settings, dict, what="a dict of hyperparameters", hint="e.g. {'lr': 0.1, 'momentum': 0.9}")
+    start = check_array("start", start, shape=(2,), hint="the start point (x, y)")
+    n_steps = check_count("n_steps", n_steps, minimum=0, maximum=STEPS_RANGE[1] * 10, hint="steps per optimizer, e.g. 100")
     results = {}
     for name in names:
         out = optimize(name, surface.grad, start, n_steps, **settings)
@@ -43,9 +69,7 @@ class OptimizerPlayground(Playground):
                  momentum: float = 0.9, beta1: float = 0.9, beta2: float = 0.999, weight_decay: float = 0.0,
                  n_steps: int = 100, kappa: float = 30.0):
         check_choice("surface", surface, sorted(SURFACES))
-        unknown = set(optimizers) - set(OPTIMIZERS)
-        if unknown:
-            raise ValueError(f"unknown optimizers {sorted(unknown)}; choose from {sorted(OPTIMIZERS)}")
+        optimizers = _check_names("optimizers", optimizers)
         # the sliders would clamp an out-of-range value without a word: refuse it here instead
         lr = check_number("lr", lr, low=LR_RANGE[0], high=LR_RANGE[1], hint="the learning-rate slider spans 1e-4 to 10")
         momentum = check_number("momentum", momentum, low=0.0, high=1.0, high_open=True)
@@ -137,7 +161,8 @@ class OptimizerPlayground(Playground):
                 "alpha": 0.99}
 
     def problems(self, settings: dict | None = None) -> list[str]:
-        settings = settings or self.settings()
+        """What is wrong with ``settings`` (default: the controls' values), as messages; [] when fine."""
+        settings = self.settings() if settings is None else _check_settings(settings)
         found = check_hyperparameters(lr=settings["lr"], momentum=settings["momentum"], betas=settings["betas"],
                                       weight_decay=settings["weight_decay"])
         start = (self.x0.value, self.y0.value)
@@ -150,9 +175,9 @@ class OptimizerPlayground(Playground):
     def update(self, *_, settings: dict | None = None) -> dict | None:
         """Recompute every ticked optimizer and redraw; returns the results, or None when a
         setting is invalid (the message is shown in the widget instead)."""
+        settings = self.settings() if settings is None else _check_settings(settings)
         if self._updating:
             return None
-        settings = settings or self.settings()
         problems = self.problems(settings)
         if problems:
             self.readout.value = "<b style='color:#b00'>Not run:</b> " + "; ".join(problems)

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..finite_diff import METHODS, derivative
 from ..plotting import color_for
-from ..validation import check_number
+from ..validation import check_callable, check_choice, check_instance, check_number, check_positive
 from .base import WIDE_LABELS, Playground
 
 # name -> (f, f') ; learners add their own with SecantExplorer(functions={...}).
@@ -28,6 +28,11 @@ def secant_estimate(f: Callable, dfdx: Callable, x0: float, h: float, method: st
     Returns a dict with ``slope``, ``exact``, ``abs_error``, ``x_left`` and ``x_right``
     (the two points the secant passes through).
     """
+    check_callable("f", f, hint="the function, e.g. np.sin")
+    check_callable("dfdx", dfdx, hint="its exact derivative, e.g. np.cos")
+    x0 = check_number("x0", x0, hint="the point where the slope is estimated, e.g. 1.0")
+    h = check_positive("h", h, hint="the step, e.g. 0.1")
+    check_choice("method", method, list(METHODS), hint='e.g. method="central"')
     slope = derivative(f, float(x0), h=float(h), method=method)
     exact = float(dfdx(float(x0)))
     if not (np.isfinite(slope) and np.isfinite(exact)):
@@ -42,15 +47,16 @@ class SecantExplorer(Playground):
 
     def __init__(self, functions: dict | None = None, function: str | None = None, x0: float = 1.0,
                  log10_h: float = -0.5, method: str = "forward"):
+        if functions is not None:
+            check_instance("functions", functions, dict, what="a dict {'name': (f, dfdx)}", hint="e.g. {'sin(x)': (np.sin, np.cos)}")
         self.functions = dict(SECANT_FUNCTIONS if functions is None else functions)
         if not self.functions:
             raise ValueError("functions must hold at least one entry: {'name': (f, dfdx)}")
         for name, pair in self.functions.items():
             if not (isinstance(pair, tuple) and len(pair) == 2 and all(callable(p) for p in pair)):
                 raise ValueError(f"functions[{name!r}] must be a pair (f, dfdx) of callables")
-        function = function or next(iter(self.functions))
-        if function not in self.functions:
-            raise ValueError(f"function must be one of {list(self.functions)}; got {function!r}")
+        function = next(iter(self.functions)) if function is None else function
+        check_choice("function", function, list(self.functions), hint="a name from functions, or None for the first")
         if method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}; got {method!r}")
         x0 = check_number("x0", x0, low=-2.0, high=2.0, hint="the x0 slider spans -2 to 2")

@@ -18,8 +18,9 @@ from matplotlib.ticker import FormatStrFormatter
 
 from ..mf_torch import TORCH_OPTIMIZERS, DotProductBias, default_y_range, fit_gd
 from ..plotting import color_for
-from ..ratings import split_ratings, synthetic_ratings
-from ..validation import check_choice, check_count, check_number
+from ..ratings import Ratings, split_ratings, synthetic_ratings
+from ..validation import (check_array, check_callable, check_choice, check_count, check_instance, check_nonnegative, check_number,
+                          check_pair, check_positive, check_seed)
 from .base import WIDE_LABELS as WIDE
 from .base import Playground
 from .live_figure import LiveFigure
@@ -40,6 +41,23 @@ def train_recommender(train, valid, n_users, n_items, scale, optimizer="adamw", 
 
     ``on_epoch(epoch, history)`` is called after each epoch; a true return value stops early.
     """
+    check_instance("train", train, Ratings, hint="the training ratings, e.g. from small_ratings()")
+    check_instance("valid", valid, Ratings, hint="the validation ratings, e.g. from small_ratings()")
+    n_users = check_count("n_users", n_users, hint="the data's n_users")
+    n_items = check_count("n_items", n_items, hint="the data's n_items")
+    for name, data in (("train", train), ("valid", valid)):
+        if data.n_users > n_users or data.n_items > n_items:
+            raise ValueError(f"n_users and n_items must cover {name}'s ids ({name} has {data.n_users} users and {data.n_items} "
+                             f"items; got n_users={n_users}, n_items={n_items}): pass the data's n_users and n_items")
+    scale = check_pair("scale", scale, hint="the rating scale (low, high), e.g. (0.5, 5.0)")
+    check_choice("optimizer", optimizer, sorted(TORCH_OPTIMIZERS))
+    lr = check_positive("lr", lr, hint="the learning rate, e.g. 1e-2")
+    weight_decay = check_nonnegative("weight_decay", weight_decay, hint="0 means no decay")
+    epochs = check_count("epochs", epochs, hint="passes over the data, e.g. 8")
+    k = check_count("k", k, hint="factors per user and item, e.g. 16")
+    seed = check_seed("seed", seed)
+    if on_epoch is not None:
+        check_callable("on_epoch", on_epoch, hint="on_epoch(epoch, history), or None")
     torch.manual_seed(seed)
     model = DotProductBias(n_users, n_items, k, default_y_range(scale))
     return fit_gd(model, train, epochs=epochs, batch_size=256, lr=lr, weight_decay=weight_decay, seed=seed, valid=valid,
@@ -48,7 +66,11 @@ def train_recommender(train, valid, n_users, n_items, scale, optimizer="adamw", 
 
 def diverged_at(history: dict) -> int | None:
     """The first epoch (1-based) whose training loss or RMSE is NaN or infinite, else None."""
+    check_instance("history", history, dict, what="a dict like fit_gd returns", hint="e.g. {'valid_rmse': [0.9, 0.8]}")
     for key in ("train_mse", "train_rmse", "valid_rmse"):
+        if key in history:
+            check_array(f"history[{key!r}]", history[key], ndim=1, finite=False, allow_empty=True,
+                        hint="one number per epoch")
         for epoch, value in enumerate(history.get(key, []), start=1):
             if not math.isfinite(value):
                 return epoch
@@ -68,7 +90,7 @@ class TrainingPlayground(Playground):
         lr = check_number("lr", lr, low=LR_RANGE[0], high=LR_RANGE[1], hint="the learning-rate slider spans 1e-4 to 1")
         weight_decay = check_number("weight_decay", weight_decay, low=0.0, hint="0 means no decay")
         epochs = check_count("epochs", epochs, minimum=EPOCH_RANGE[0], maximum=EPOCH_RANGE[1])
-        seed = check_count("seed", seed, minimum=0)
+        seed = check_seed("seed", seed)
         self.data, self.train, self.valid = small_ratings(seed)
         self.optimizer = widgets.Dropdown(options=list(TORCH_OPTIMIZERS), value=optimizer, description="optimizer", style=WIDE)
         self.lr = widgets.FloatLogSlider(value=lr, base=10, min=math.log10(LR_RANGE[0]), max=math.log10(LR_RANGE[1]), step=0.1,
@@ -205,7 +227,10 @@ class TrainingPlayground(Playground):
         self._stop.set()
 
     def wait(self, timeout: float | None = None) -> dict | None:
-        """Wait for a background run to finish; returns its history."""
+        """Wait for a background run to finish (at most ``timeout`` seconds; None waits as long as it
+        takes); returns its history."""
+        if timeout is not None:
+            timeout = check_nonnegative("timeout", timeout, hint="seconds to wait, or None to wait until it ends")
         if self.thread is not None:
             self.thread.join(timeout)
         return self.last
