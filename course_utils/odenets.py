@@ -6,7 +6,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .ode import odeint_fixed
+from .ode import STEPPERS, integrate
+from .validation import check_choice, check_count
 
 # The spiral of torchdiffeq's demo: dy/dt = (y**3) A^T for a row vector y, A below.
 SPIRAL_A = ((-0.1, 2.0), (-2.0, -0.1))
@@ -75,6 +76,8 @@ class DigitsResNet(nn.Module):
 
     def __init__(self, width: int = 64, n_blocks: int = 6):
         super().__init__()
+        width = check_count("width", width, hint="hidden units per layer, e.g. width=64")
+        n_blocks = check_count("n_blocks", n_blocks, hint="residual blocks, e.g. n_blocks=6")
         self.stem = nn.Linear(64, width)
         self.blocks = nn.Sequential(*[ResidualBlock(width) for _ in range(n_blocks)])
         self.head = nn.Linear(width, 10)
@@ -93,19 +96,30 @@ class _BlockDynamics(nn.Module):
 
 
 class DigitsODENet(nn.Module):
-    """64 pixels -> width -> one ODE block (one f, integrated over t in [0, 1] with
-    ``n_steps`` RK4 steps) -> 10 classes. Same stem and head as ``DigitsResNet``."""
+    """64 pixels -> width -> one ODE block -> 10 classes. Same stem and head as ``DigitsResNet``.
 
-    def __init__(self, width: int = 64, n_steps: int = 4):
+    The block is one dynamics function f(t, h) (time is an input), integrated over t in [0, 1]
+    with ``n_steps`` fixed steps of ``method`` ("euler", "midpoint" or "rk4"): a forward pass
+    evaluates f ``n_steps * STAGES[method]`` times (16 for 4 RK4 steps). With ``n_steps=1`` and
+    ``method="euler"`` the block is h + f(0, h): a ResNet with one residual block.
+    """
+
+    STAGES = {"euler": 1, "midpoint": 2, "rk4": 4}   # evaluations of f per step
+
+    def __init__(self, width: int = 64, n_steps: int = 4, method: str = "rk4"):
         super().__init__()
+        width = check_count("width", width, hint="hidden units, e.g. width=64")
+        self.n_steps = check_count("n_steps", n_steps, hint="solver steps over t in [0, 1], e.g. n_steps=4")
+        self.method = check_choice("method", method, sorted(STEPPERS), hint='e.g. method="rk4", or "euler" for a ResNet-like block')
         self.stem = nn.Linear(64, width)
         self.dynamics = _BlockDynamics(width)
         self.head = nn.Linear(width, 10)
-        self.n_steps = n_steps
 
     def forward(self, x):
         h0 = torch.relu(self.stem(x))
-        h1 = odeint_fixed(self.dynamics, h0, [0.0, 1.0], method="rk4", substeps=self.n_steps)[-1]
+        # integrate, not odeint_fixed: the shapes were fixed at construction, so no extra
+        # evaluation of f to validate them on every forward pass
+        h1 = integrate(self.dynamics, h0, 0.0, 1.0, self.n_steps, self.method)
         return self.head(h1)
 
 

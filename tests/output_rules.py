@@ -16,7 +16,9 @@ over a cell's source and outputs (nbformat output dicts, as nbval collects them)
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 
 MAX_LINES = 40
 OBJECT_REPR = re.compile(r"<[\w.<>]+ (object )?at 0x[0-9a-fA-F]+>")
@@ -62,9 +64,25 @@ def shown_parts(output) -> list[tuple[str, list[str]]]:
     return []
 
 
+def ends_with_semicolon(source: str) -> bool:
+    """True when the cell's last token is ``;``: IPython then shows no ``Out[n]`` in JupyterLab.
+
+    nbval executes cells with ``store_history=False``, so IPython cannot see the cell's
+    source and shows the value anyway; the rules judge what a learner sees."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    skip = (tokenize.ENDMARKER, tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT)
+    last = next((token for token in reversed(tokens) if token.type not in skip), None)
+    return last is not None and last.type == tokenize.OP and last.string == ";"
+
+
 def problems(source: str, outputs: list) -> list[str]:
     """Every broken rule, as readable messages (empty: the cell's output is fine)."""
     found = []
+    if ends_with_semicolon(source):
+        outputs = [output for output in outputs if output.get("output_type") != "execute_result"]
     parts = [part for output in outputs for part in shown_parts(output)]
     n_lines = sum(len(lines) for _, lines in parts)
     if n_lines > MAX_LINES:

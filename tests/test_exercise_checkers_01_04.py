@@ -47,16 +47,29 @@ FIVE_POINT = [
 ]
 
 BEST_STEP = [
-    (5e-3, True, "eps32^(1/3)"),
-    (1e-2, True, "eps32^(1/3)"),
+    (0.1, True, "eps16^(1/3)"),
+    (0.2, True, "eps16^(1/3)"),
+    (5e-3, False, "float32 answer"),
     (6e-6, False, "float64 answer"),
+    (0.03, False, "one-sided difference"),
     (1e-12, False, "too small"),
-    (0.5, False, "too large"),
+    (0.9, False, "too large"),
     (-1e-3, False, "positive"),
     (float("nan"), False, "finite"),
     ("small", False, "give a number"),
     (..., False, "not attempted yet"),
     (None, False, "not attempted yet"),
+]
+
+FLOAT32_GRADIENT_CHECK = [
+    (1.3e-5, True, "investigate"),
+    (4e-5, True, "investigate"),
+    (5e-11, False, "float64 result"),
+    (0.38, False, "size of a bug"),
+    (5e-3, False, "larger than float32 round-off"),
+    (-1e-5, False, ">= 0"),
+    ("1e-5x", False, "give a number"),
+    (..., False, "not attempted yet"),
 ]
 
 WRONG_COORDINATE = [
@@ -100,6 +113,18 @@ STABLE_STEP = [
     (..., False, "not attempted yet"),
 ]
 
+IMPLICIT_STABLE_STEP = [
+    (float("inf"), True, "no limit"),
+    (np.inf, True, "no limit"),
+    (0.4, False, "explicit Euler's limit"),
+    (0.2, False, "is below 1"),
+    (1e6, False, "is below 1"),
+    (-1.0, False, "positive"),
+    (float("-inf"), False, 'float("inf")'),
+    ("never", False, "give a number"),
+    (..., False, "not attempted yet"),
+]
+
 RELU_BACKWARD = [
     ("correct", lambda dA, Z: dA * (Z > 0), True, "only where Z > 0"),
     ("torch tensors", lambda dA, Z: torch.tensor(dA * (Z > 0)), True, "only where Z > 0"),
@@ -123,6 +148,35 @@ LINEAR_BACKWARD = [
     ("not written", _todo, False, "not attempted yet"),
 ]
 
+def _tanh_mse(X, T, p, *, factor=2.0, divide_by_entries=False, derivative_from_z=False, db_mean=False, swap=False):
+    Z1 = X @ p["W1"] + p["b1"]
+    A1 = np.tanh(Z1)
+    dY = factor * (A1 @ p["W2"] + p["b2"] - T) / (X.shape[0] * (T.shape[1] if divide_by_entries else 1))
+    dZ1 = (dY @ p["W2"].T) * (1 - (Z1 if derivative_from_z else A1) ** 2)
+    reduce = (lambda G: G.mean(axis=0)) if db_mean else (lambda G: G.sum(axis=0))
+    grads = {"W1": X.T @ dZ1, "b1": reduce(dZ1), "W2": A1.T @ dY, "b2": reduce(dY)}
+    if swap:
+        grads["W1"], grads["W2"] = grads["W2"], grads["W1"]
+    return grads
+
+
+TANH_MSE = [
+    ("correct", _tanh_mse, True, "matches autograd"),
+    ("torch tensors", lambda X, T, p: {k: torch.tensor(v) for k, v in _tanh_mse(X, T, p).items()}, True, "matches autograd"),
+    ("forgot the 2 of the square", lambda X, T, p: _tanh_mse(X, T, p, factor=1.0), False, "half the right size"),
+    ("averaged over every entry", lambda X, T, p: _tanh_mse(X, T, p, divide_by_entries=True), False, "not / (n m)"),
+    ("tanh' from Z instead of A", lambda X, T, p: _tanh_mse(X, T, p, derivative_from_z=True), False, "use A1 = tanh(Z1)"),
+    ("bias gradients averaged", lambda X, T, p: _tanh_mse(X, T, p, db_mean=True), False, "close = False"),
+    ("wrong sign", lambda X, T, p: {k: -v for k, v in _tanh_mse(X, T, p).items()}, False, "close = False"),
+    ("W1 and W2 swapped", lambda X, T, p: _tanh_mse(X, T, p, swap=True), False, "shape"),
+    ("transposed dW1", lambda X, T, p: {**_tanh_mse(X, T, p), "W1": _tanh_mse(X, T, p)["W1"].T}, False, "W1's shape"),
+    ("a key missing", lambda X, T, p: {k: v for k, v in _tanh_mse(X, T, p).items() if k != "b2"}, False, "keys"),
+    ("a list instead of a dict", lambda X, T, p: list(_tanh_mse(X, T, p).values()), False, "keys"),
+    ("text inside", lambda X, T, p: {**_tanh_mse(X, T, p), "b1": "db1"}, False, "array of numbers"),
+    ("not written", _todo, False, "not attempted yet"),
+    ("crashes", lambda X, T, p: p["W3"], False, "KeyError"),
+]
+
 BROADCAST = [
     ([(5, 3), (2, 3, 4), None, (8, 7, 6, 5)], True, "all four"),
     ([[5, 3], [2, 3, 4], None, [8, 7, 6, 5]], True, "all four"),
@@ -134,6 +188,22 @@ BROADCAST = [
     ([(5, 3)], False, "list of 4 answers"),
     ({"a": 1}, False, "list of 4 answers"),
     ([..., ..., ..., ...], False, "not attempted yet"),
+]
+
+
+ONE_HOT_MEMORY = [
+    (4.096e12, True, "4 TB"),
+    (1024 * 10**9 * 4, True, "4 TB"),
+    (4.0e12, True, "4 TB"),
+    (1.024e12, False, "number of entries"),
+    (8.192e12, False, "float64"),
+    (4e9, False, "one user's one-hot row"),
+    (4.096, False, "in bytes"),
+    (3.725, False, "in bytes"),
+    (-4.096e12, False, "positive"),
+    (1e6, False, "n x V entries"),
+    ("4 TB", False, "give a number"),
+    (..., False, "not attempted yet"),
 ]
 
 
@@ -180,7 +250,13 @@ def test_five_point_checker(name, answer, verdict, fragment, capsys):
 
 @pytest.mark.parametrize("answer, verdict, fragment", BEST_STEP, ids=[repr(r[0]) for r in BEST_STEP])
 def test_best_step_checker(answer, verdict, fragment, capsys):
-    got, out = _run(finite_differences.check_best_step_float32, answer, capsys)
+    got, out = _run(finite_differences.check_best_step_float16, answer, capsys)
+    assert got is verdict and fragment in out, out
+
+
+@pytest.mark.parametrize("answer, verdict, fragment", FLOAT32_GRADIENT_CHECK, ids=[repr(r[0]) for r in FLOAT32_GRADIENT_CHECK])
+def test_float32_gradient_check_checker(answer, verdict, fragment, capsys):
+    got, out = _run(finite_differences.check_float32_gradient_check, answer, capsys)
     assert got is verdict and fragment in out, out
 
 
@@ -202,6 +278,12 @@ def test_largest_stable_step_checker(answer, verdict, fragment, capsys):
     assert got is verdict and fragment in out, out
 
 
+@pytest.mark.parametrize("answer, verdict, fragment", IMPLICIT_STABLE_STEP, ids=[repr(r[0]) for r in IMPLICIT_STABLE_STEP])
+def test_implicit_euler_stable_step_checker(answer, verdict, fragment, capsys):
+    got, out = _run(lambda dt: euler_resnets.check_implicit_euler_stable_step(5.0, dt), answer, capsys)
+    assert got is verdict and fragment in out, out
+
+
 @pytest.mark.parametrize("name, answer, verdict, fragment", RELU_BACKWARD, ids=[r[0] for r in RELU_BACKWARD])
 def test_relu_backward_checker(name, answer, verdict, fragment, capsys):
     got, out = _run(backprop.check_relu_backward, answer, capsys)
@@ -214,6 +296,22 @@ def test_linear_backward_checker(name, answer, verdict, fragment, capsys):
     assert got is verdict and fragment in out, out
 
 
+@pytest.mark.parametrize("name, answer, verdict, fragment", TANH_MSE, ids=[r[0] for r in TANH_MSE])
+def test_tanh_mse_backward_checker(name, answer, verdict, fragment, capsys):
+    got, out = _run(backprop.check_tanh_mse_backward, answer, capsys)
+    assert got is verdict and fragment in out, out
+
+
+def test_tanh_mse_checker_compares_with_the_original_parameters_even_if_the_learner_changes_them(capsys):
+    def mutating(X, T, p):
+        grads = _tanh_mse(X, T, p)
+        for value in p.values():
+            value *= 0.0                                  # an in-place update after computing the gradients
+        return grads
+
+    assert backprop.check_tanh_mse_backward(mutating)
+
+
 @pytest.mark.parametrize("answer, verdict, fragment", BROADCAST, ids=[str(i) for i in range(len(BROADCAST))])
 def test_broadcast_checker(answer, verdict, fragment, capsys):
     got, out = _run(matmul_embeddings.check_broadcast_answers, answer, capsys)
@@ -223,6 +321,12 @@ def test_broadcast_checker(answer, verdict, fragment, capsys):
 @pytest.mark.parametrize("name, answer, verdict, fragment", EMBEDDING_BACKWARD, ids=[r[0] for r in EMBEDDING_BACKWARD])
 def test_embedding_backward_checker(name, answer, verdict, fragment, capsys):
     got, out = _run(matmul_embeddings.check_embedding_backward, answer, capsys)
+    assert got is verdict and fragment in out, out
+
+
+@pytest.mark.parametrize("answer, verdict, fragment", ONE_HOT_MEMORY, ids=[repr(r[0]) for r in ONE_HOT_MEMORY])
+def test_one_hot_memory_checker(answer, verdict, fragment, capsys):
+    got, out = _run(matmul_embeddings.check_one_hot_memory, answer, capsys)
     assert got is verdict and fragment in out, out
 
 

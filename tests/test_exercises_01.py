@@ -32,13 +32,17 @@ def test_five_point_checker_measures_the_order(capsys):
     assert "like central differences" in capsys.readouterr().out.splitlines()[-1]
 
 
-def test_best_step_checker(capsys):
-    assert ex.check_best_step_float32(5e-3)
-    assert not ex.check_best_step_float32(6e-6)
+def test_best_step_checker_float16_theory_and_measurement_agree(capsys):
+    theory = float(np.finfo(np.float16).eps) ** (1 / 3)
+    assert 0.5 < ex.measured_best_step_float16() / theory < 2      # the checker's measurement backs the theory
+    assert ex.check_best_step_float16(0.1)
+    assert not ex.check_best_step_float16(6e-6)
     assert "float64 answer" in capsys.readouterr().out
-    assert not ex.check_best_step_float32(1e-12)
-    assert not ex.check_best_step_float32(0.5)
-    assert not ex.check_best_step_float32("small")
+    assert not ex.check_best_step_float16(5e-3)
+    assert "float32 answer" in capsys.readouterr().out
+    assert not ex.check_best_step_float16(1e-12)
+    assert not ex.check_best_step_float16(0.9)
+    assert not ex.check_best_step_float16("small")
 
 
 def test_wrong_coordinate_is_the_one_finite_differences_flag():

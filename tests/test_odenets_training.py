@@ -54,3 +54,36 @@ def test_training_refuses_bad_data():
         train_classifier(model, torch.ones(10, 64), torch.zeros(9, dtype=torch.long))
     with pytest.raises(ValueError, match="lr > 0"):
         train_classifier(model, torch.ones(10, 64), torch.zeros(10, dtype=torch.long), lr=-1)
+
+
+def test_digits_odenet_method_and_its_one_euler_step_resnet():
+    torch.manual_seed(0)
+    x = torch.randn(5, 64)
+    net = DigitsODENet(16, n_steps=1, method="euler")
+    with torch.no_grad():
+        h0 = torch.relu(net.stem(x))
+        one_block = net.head(h0 + net.dynamics(torch.tensor(0.0), h0))   # h + f(0, h): one residual block
+        torch.testing.assert_close(net(x), one_block)
+
+
+@pytest.mark.parametrize("n_steps, method", [(4, "rk4"), (3, "midpoint"), (2, "euler")])
+def test_digits_odenet_evaluates_f_steps_times_stages(n_steps, method):
+    net = DigitsODENet(8, n_steps=n_steps, method=method)
+    calls = []
+    net.dynamics.register_forward_hook(lambda *args: calls.append(1))
+    net(torch.randn(3, 64))
+    assert len(calls) == n_steps * DigitsODENet.STAGES[method]
+
+
+@pytest.mark.parametrize("kwargs, error, fragment", [
+    ({"method": "dopri5"}, ValueError, "method must be one of"),
+    ({"n_steps": 0}, ValueError, "n_steps must be a whole number >= 1"),
+    ({"n_steps": 2.5}, ValueError, "n_steps must be a whole number"),
+    ({"width": "64"}, TypeError, "width must be a whole number"),
+])
+def test_digits_odenet_refuses_bad_arguments(kwargs, error, fragment):
+    with pytest.raises(error, match=fragment):
+        DigitsODENet(**kwargs)
+    if "width" in kwargs:
+        with pytest.raises(error, match=fragment):
+            DigitsResNet(**kwargs)

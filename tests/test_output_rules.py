@@ -73,3 +73,12 @@ def test_a_deliberately_broken_check_may_show_its_fail_line():
     out = [stdout("FAIL  buggy   max|diff|= 1.6e-01\nPASS  fixed\n")]
     assert problems(source, out) == []
     assert problems(source.replace("except AssertionError", "except ValueError"), out)
+
+
+def test_a_trailing_semicolon_hides_the_returned_value_as_in_jupyterlab():
+    # nbval runs cells with store_history=False, so IPython shows the value despite the ';'.
+    returned = [stdout("PASS  ok\n"), result({"text/plain": "0.0"})]
+    assert problems("check_close('x', 0,\n            0);", returned) == []
+    assert problems("check_close('x', 0, 0);  # done\n", returned) == []
+    assert "[plain] 0.0" in problems("check_close('x', 0, 0)", returned)[0]
+    assert "[plain] 0.0" in problems("s = 'a;'\ncheck_close('x', 0, 0)", returned)[0]

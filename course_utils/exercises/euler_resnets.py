@@ -60,6 +60,27 @@ def check_largest_stable_step(lam, dt) -> bool:
     return not_yet(f"{'too large: it grows' if dt > 2 / lam else 'still stable: you can go further'} (growth factor |1 − λΔt| = {abs(1 - lam * dt):.3f})")
 
 
+def check_implicit_euler_stable_step(lam, dt) -> bool:
+    """Exercise 3(c): the largest step for which implicit Euler, h_{n+1} = h_n / (1 + lam dt),
+    does not grow on dh/dt = -lam h. There is none: it is stable for every dt > 0, so the
+    answer is ``float("inf")``."""
+    ok, lam = read_number(lam)
+    if not ok:
+        return not_yet(f"lam: {lam}")
+    if isinstance(dt, (int, float)) and not isinstance(dt, bool) and math.isinf(dt) and dt > 0:
+        return correct("no limit: 1/(1 + λΔt) lies in (0, 1) for every Δt > 0, so implicit Euler decays at any step. "
+                       "The price is solving for h_{n+1} at every step")
+    ok, dt = read_number(dt)
+    if not ok:
+        return not_yet(dt if "finite" not in dt else 'for "no limit", write float("inf")')
+    if not (lam > 0 and dt > 0):
+        return not_yet(f"λ and Δt must both be positive; got λ = {lam:g}, Δt = {dt:g}")
+    if math.isclose(dt, 2 / lam, rel_tol=0.02):
+        return not_yet("2/λ is explicit Euler's limit; implicit Euler's factor is 1/(1 + λΔt): where does that exceed 1?")
+    return not_yet(f"at Δt = {dt:g} the factor 1/(1 + λΔt) = {1 / (1 + lam * dt):.3g} is below 1, and it stays below 1 for any "
+                   'larger Δt too. If there is no limit, answer float("inf")')
+
+
 def reference_rk4_step(f, t, h, dt):
     """The course's RK4 step, for comparison in exercise 3."""
     return rk4_step(f, t, h, dt)

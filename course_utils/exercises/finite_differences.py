@@ -62,21 +62,60 @@ def check_five_point_stencil(five_point) -> bool:
     return not_yet(f"measured order {slope:.2f}, expected 4; compare your weights with -1, 8, -8, 1 over 12h")
 
 
-def check_best_step_float32(h) -> bool:
-    """Exercise 3: predict the best central-difference step in float32 (within a factor 10)."""
+def measured_best_step_float16() -> float:
+    """The central-difference step with the smallest median error for sin'(x) = cos(x) over
+    41 points x in [0.5, 1.5], everything computed in float16 (about 0.11)."""
+    x = np.linspace(0.5, 1.5, 41).astype(np.float16)
+    exact = np.cos(x.astype(np.float64))
+    steps = np.logspace(-4, 0, 161)
+    errors = []
+    for h in steps:
+        h16 = np.float16(h)
+        estimate = (np.sin(x + h16) - np.sin(x - h16)) / (np.float16(2) * h16)
+        errors.append(np.median(np.abs(estimate.astype(np.float64) - exact)))
+    return float(steps[int(np.argmin(errors))])
+
+
+def check_best_step_float16(h) -> bool:
+    """Exercise 3: predict the best central-difference step in float16 (within a factor 3 of
+    eps16^(1/3) = 0.099); the checker also measures it."""
     ok, h = read_number(h)
     if not ok:
         return not_yet(h)
     if not h > 0:
         return not_yet("a step must be a positive finite number")
-    theory = float(np.finfo(np.float32).eps) ** (1 / 3)
-    if theory / 10 <= h <= theory * 10:
-        return correct(f"theory says about eps32^(1/3) = {theory:.1e}; the measured best is close to that too")
-    if abs(math.log10(h / float(np.finfo(np.float64).eps) ** (1 / 3))) < 1:
-        return not_yet("that is the float64 answer; float32's eps is 1.2e-7, not 2.2e-16")
+    eps16 = float(np.finfo(np.float16).eps)
+    theory = eps16 ** (1 / 3)
+    if theory / 3 <= h <= theory * 3:
+        return correct(f"eps16^(1/3) = {theory:.2g}, and measured in float16 the error is smallest at "
+                       f"h = {measured_best_step_float16():.2g}: in half precision the best step is a tenth of x itself")
+    for name, dtype in (("float32", np.float32), ("float64", np.float64)):
+        if abs(math.log10(h / float(np.finfo(dtype).eps) ** (1 / 3))) < 0.5:
+            return not_yet(f"that is the {name} answer; float16's eps is 2^-10 = 9.8e-4, so the step is much larger")
+    if abs(math.log10(h / math.sqrt(eps16))) < 0.2:
+        return not_yet("sqrt(eps) is the best step of a one-sided difference; the central one balances h^2 against eps/h")
     if h < theory:
-        return not_yet(f"{h:.1e} is too small for float32: round-off (about eps/h) dominates there")
+        return not_yet(f"{h:.1e} is too small for float16: round-off (about eps/h) dominates there")
     return not_yet(f"{h:.1e} is too large: truncation (about h^2) dominates there")
+
+
+def check_float32_gradient_check(relative_error) -> bool:
+    """Exercise 5: the relative error of the *correct* logistic-loss gradient when the gradient
+    check runs in float32 (about 1e-5: the 'investigate' band, not 'right')."""
+    ok, rel = read_number(relative_error)
+    if not ok:
+        return not_yet(rel)
+    if rel < 0:
+        return not_yet(f"a relative error is >= 0; got {rel:g}")
+    if rel < 1e-7:
+        return not_yet(f"{rel:.1e} is a float64 result: cast features, labels and w_test to np.float32 and rerun "
+                       "loss_gradient and gradient")
+    if rel > 0.1:
+        return not_yet(f"{rel:.1e} is the size of a bug: did you check loss_gradient_buggy (0.38) instead of loss_gradient?")
+    if rel > 1e-3:
+        return not_yet(f"{rel:.1e} is larger than float32 round-off explains (about 3e-5); compare the correct loss_gradient")
+    return correct(f"{rel:.1e}: in float32 even the correct gradient lands in the 'investigate' band, as the step "
+                   "predicts (eps32/h + h^2/6 ~ 3e-5 at h = eps32^(1/3)). Run gradient checks in float64")
 
 
 def buggy_gradient_problem():

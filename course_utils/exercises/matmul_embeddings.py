@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from ..broadcasting import explain_broadcast
-from .feedback import call_learner, correct, not_yet
+from .feedback import call_learner, correct, not_yet, read_number
 
 BROADCAST_QUESTIONS = [((5, 1), (3,)), ((2, 1, 4), (3, 1)), ((4, 3), (4,)), ((8, 1, 6, 1), (7, 1, 5))]
 
@@ -61,3 +61,27 @@ def check_embedding_backward(embedding_backward) -> bool:
     if np.allclose(dW, upstream.sum(axis=0)[None, :].repeat(5, axis=0)):
         return not_yet("every row got the summed gradient; only the rows that were looked up get gradient, the others stay 0")
     return not_yet("compare with: dW = zeros(V, d); add each upstream row to row indices[k]")
+
+
+def check_one_hot_memory(n_bytes) -> bool:
+    """Exercise 3(b): bytes of the float32 one-hot matrix for a batch of 1,024 users out of 10^9:
+    n V 4 = 1,024 x 10^9 x 4 = 4.096e12 bytes (about 4 TB)."""
+    ok, n_bytes = read_number(n_bytes)
+    if not ok:
+        return not_yet(n_bytes)
+    entries = 1024 * 10**9
+    near = lambda target, rel=0.02: abs(n_bytes - target) <= rel * target
+    if near(4 * entries, rel=0.05):                     # 4e12 (1,024 rounded to 1,000) is right too
+        return correct(f"{4 * entries:.3e} bytes, about 4 TB (3.7 TiB) for one batch's one-hot matrix, almost all zeros; "
+                       "the lookup moves 1,024 rows of d numbers instead")
+    if near(entries):
+        return not_yet("that is the number of entries, n V; each float32 entry takes 4 bytes")
+    if near(8 * entries):
+        return not_yet("that is float64 (8 bytes per entry); float32 takes 4")
+    if near(4 * 10**9):
+        return not_yet("that is one user's one-hot row; the batch has 1,024 rows")
+    if any(near(value) for value in (4.096, 4.096e3, 4.096e6, 4 * entries / 2**40, 4 * entries / 2**30)):
+        return not_yet("give the answer in bytes, not in TB, GB or TiB")
+    if n_bytes <= 0:
+        return not_yet(f"a number of bytes is positive; got {n_bytes:g}")
+    return not_yet("the one-hot matrix has n x V entries (n = 1,024 users in the batch, V = 10^9), of 4 bytes each")

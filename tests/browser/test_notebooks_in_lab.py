@@ -33,16 +33,9 @@ SLIDER = {"SecantExplorer": "step log10 h", "EulerStabilityExplorer": "step size
 PRESSES = int(os.environ.get("COURSE_LATENCY_PRESSES", "5"))
 TRAIN_PRESSES = int(os.environ.get("COURSE_TRAIN_PRESSES", "2"))
 
-# TEMPORARY allowlist: MathJax errors in notebooks that other helpers are fixing right now
-# (helper C: notebook 01, helper D: notebook 06). Keyed by (notebook, cell id) with the
-# error text expected. The integrator empties this after merging their branches; an entry
-# whose error no longer occurs fails the test, so a stale entry cannot linger.
-KNOWN_MATH_ERRORS: dict[tuple[str, str], str] = {
-    ("01_finite_differences.ipynb", "cell-011"): "undefined macro \\*",   # $h^\*$
-    ("01_finite_differences.ipynb", "cell-039"): "undefined macro \\*",
-    ("01_finite_differences.ipynb", "cell-041"): "undefined macro \\*",
-    ("06_optimizers.ipynb", "cell-022"): "undefined macro \\*",           # $f^\*$
-}
+# MathJax errors that are expected, keyed by (notebook, cell id) with the error text. Empty:
+# every formula renders. An entry whose error no longer occurs fails the test.
+KNOWN_MATH_ERRORS: dict[tuple[str, str], str] = {}
 
 
 def expected_playgrounds(path) -> list[str]:

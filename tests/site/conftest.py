@@ -70,13 +70,12 @@ def server_url(built_site) -> str:
 
 
 @pytest.fixture(scope="session")
-def site_browser(chromium_executable):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_executable), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def site_browser(chromium_executable, playwright):
+    """A Chromium of our own, started from pytest-playwright's one Playwright per session (a
+    second ``sync_playwright()`` in the same worker breaks the browser suite's fixtures)."""
+    browser = playwright.chromium.launch(executable_path=str(chromium_executable), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
