@@ -108,9 +108,10 @@ def test_search_finds_a_notebook(server_url, offline_page):
 
 # Each section of the teacher's page: its h2 title and its text (nested sections included).
 TEACHER_SECTIONS = """() => [...document.querySelectorAll('article section')]
-  .filter(s => s.firstElementChild && s.firstElementChild.tagName === 'H2')
-  .map(s => ({title: s.firstElementChild.textContent.trim(), text: s.innerText,
+  .filter(s => s.querySelector(':scope > h2'))
+  .map(s => ({title: s.querySelector(':scope > h2').textContent.trim(), text: s.innerText,
               answers: s.querySelectorAll('.exercise-answers').length}))"""
+SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})   # Sphinx's smartquotes
 PARTS = ("Self-study time (from the notebook)", "Live:", "Demonstrate:", "Ask the room", "Common mistakes", "Answers")
 
 
@@ -129,6 +130,7 @@ def test_teachers_page_covers_every_notebook_with_answers(server_url, offline_pa
             problems.append(f"{number}: {len(found)} sections titled '{number} · ...' on the teacher's page (want 1)")
             continue
         section = found[0]
+        section["text"] = section["text"].translate(SMART_QUOTES)
         problems += [f"{number}: no {part!r} part" for part in PARTS if part not in section["text"]]
         problems += [f"{number}: the playground {name} is not named (say what to demonstrate with it)"
                      for name in sorted(playground_classes_built(notebook)) if name not in section["text"]]
