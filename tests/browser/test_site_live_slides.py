@@ -9,7 +9,8 @@ view; the extension switches it off while a deck runs). On the slide of each pla
 checks that the playground is on screen (its figure is the topmost element at its own
 centre, not hidden behind or outside the slide), that the figure has loaded, and that moving
 its first control (a key press on a slider, or Train then Stop) draws a new figure while the
-deck stays on that slide. Screenshots go to build/screenshots/live-slides/.
+deck stays on that slide. Then it ends the deck with the deck's stop button.
+Screenshots go to build/screenshots/live-slides/.
 """
 
 from __future__ import annotations
@@ -95,6 +96,10 @@ def go_to(page, element, what: str) -> dict:
 
 @pytest.fixture
 def fresh_kernels(teacher_lab):
+    """Each test starts with no kernel and no deck: jupyterlab-slideshow remembers "active" in
+    its user settings, so a deck left running would open the next notebook as a deck."""
+    deck_settings = teacher_lab.log_path.parent / "user-settings" / "jupyterlab-slideshow" / "plugin.jupyterlab-settings"
+    deck_settings.unlink(missing_ok=True)
     yield
     teacher_lab.shut_down_kernels()
 
@@ -138,4 +143,6 @@ def test_playgrounds_show_and_respond_on_live_slides(path, page, teacher_lab, fr
         if not after["onscreen"]:
             problems.append(f"{what}: the deck left the playground's slide when its control moved ({after['why']})")
         page.screenshot(path=str(SHOTS / f"{path.stem}--{kind}--after.png"))
+    page.locator(".jp-Deck-Remote button.jp-deck-mod-stop").click()       # end the deck, as a teacher does
+    page.wait_for_selector(".jp-Deck-Remote", state="detached", timeout=30_000)
     assert not problems, f"{name} as live slides:\n- " + "\n- ".join(problems)
