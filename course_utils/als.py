@@ -1,30 +1,40 @@
 r"""Alternating least squares for ratings, with biases and L2 regularization (notebook 05).
 
-Model: r_hat_ij = u_i . v_j + b_i + c_j + mu, mu the global mean of the training ratings.
-Loss over the observed set Omega:
+Model: r_hat_ij = u_i . v_j + b_i + c_j + mu, mu the global mean of the training ratings;
+U (n_users, k), V (n_items, k), b (n_users,), c (n_items,). Loss over the observed set Omega:
 
-    J = sum_{(i,j) in Omega} (r_ij - r_hat_ij)^2 + lam (||U||_F^2 + ||V||_F^2 + ||b||^2 + ||c||^2)
+    J = sum_{(i,j) in Omega} (r_ij - r_hat_ij)^2 + lam (||U||_F^2 + ||V||_F^2) + lam_b (||b||^2 + ||c||^2)
 
+lam penalizes the factors and lam_b (``lam_bias``; by default equal to lam) the biases.
 Setting each block's derivative to zero gives the closed-form updates, applied in the
 order b, U, c, V (each an exact minimization, so J never increases)::
 
-    b_i = sum_{j in Omega_i} (r_ij - u_i . v_j - c_j - mu) / (|Omega_i| + lam)
+    b_i = sum_{j in Omega_i} (r_ij - u_i . v_j - c_j - mu) / (|Omega_i| + lam_b)
     u_i = (sum_{j in Omega_i} v_j v_j^T + lam I)^{-1} sum_{j in Omega_i} (r_ij - b_i - c_j - mu) v_j
-    c_j = sum_{i in Omega_j} (r_ij - u_i . v_j - b_i - mu) / (|Omega_j| + lam)
+    c_j = sum_{i in Omega_j} (r_ij - u_i . v_j - b_i - mu) / (|Omega_j| + lam_b)
     v_j = (sum_{i in Omega_j} u_i u_i^T + lam I)^{-1} sum_{i in Omega_j} (r_ij - b_i - c_j - mu) u_i
 
-lam > 0 is a Gaussian prior N(0, 1/lam) on every parameter, and it keeps the K x K
-matrices invertible for users or items with fewer than K ratings.
+With weighted-lambda regularization (``weighted=True``, ALS-WR) the factor penalty is
+lam (sum_i |Omega_i| ||u_i||^2 + sum_j |Omega_j| ||v_j||^2), so lam I above becomes
+lam |Omega_i| I (resp. lam |Omega_j| I); the bias penalty stays lam_b.
+
+The Bayesian reading: if each rating is r_hat_ij plus Gaussian noise of variance sigma^2,
+minimizing J is maximizing the posterior under Gaussian priors N(0, sigma^2 / lam) on every
+factor entry (sigma^2 / (lam |Omega_i|) when weighted) and N(0, sigma^2 / lam_b) on every bias
+(the prior variance is 1/lam only when sigma = 1). lam > 0 also keeps the K x K matrices invertible for users or items with fewer
+than K ratings.
 
 Three implementations of one sweep, which agree to round-off from the same start:
 ``als_sweep_loops`` (the formulas as loops over dictionaries, one solve per row),
-``ALS`` with ``backend="numpy"`` (all normal equations at once: a sparse indicator
-matrix times per-item outer products, then one batched solve) and ``backend="torch"``
-(the same on a torch device, CPU or GPU).
+``ALS`` with ``backend="numpy"`` (all rows' normal equations from batched matrix products,
+then batched solves; ``course_utils.normal_equations``) and ``backend="torch"`` (the same on
+a torch device, CPU or GPU). ``ALS`` also offers weighted-lambda regularization (ALS-WR),
+conjugate-gradient solves for large K, and float32; its defaults were chosen by validation.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 import warnings
 from dataclasses import dataclass
@@ -32,8 +42,10 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from .normal_equations import AUTO_DTYPE, DTYPES, SOLVERS, choose_dtype, make_ops, prepare_blocks, row_blocks, update_side
 from .ratings import Ratings
-from .validation import check_array, check_ids, check_nonnegative, check_same_length
+from .validation import (check_array, check_bool, check_callable, check_choice, check_count, check_ids, check_nonnegative,
+                         check_positive, check_same_length)
 
 
 @dataclass
@@ -65,12 +77,23 @@ def rmse(model, data: Ratings, clip: bool = True) -> float:
     return float(np.sqrt(np.mean((pred - data.ratings) ** 2)))
 
 
-def objective(model: FactorModel, data: Ratings, lam: float, lam_bias: float | None = None) -> float:
+def objective(model: FactorModel, data: Ratings, lam: float, lam_bias: float | None = None, weighted: bool = False) -> float:
     """The ALS loss J: squared error on the observed ratings, plus lam times the factors' squared
-    norms and lam_bias (default: lam) times the biases' squared norms."""
-    lam_bias = lam if lam_bias is None else lam_bias
+    norms and lam_bias (default: lam) times the biases' squared norms.
+
+    ``weighted=True``: the factor penalty of each user and item is scaled by its number of
+    ratings in ``data``, lam * (sum_i n_i ||u_i||^2 + sum_j n_j ||v_j||^2) (ALS-WR, Spark).
+    """
+    lam = check_nonnegative("lam", lam)
+    lam_bias = lam if lam_bias is None else check_nonnegative("lam_bias", lam_bias)
+    weighted = check_bool("weighted", weighted)
     err = data.ratings - model.predict(data.users, data.items)
-    factors = float(np.sum(model.user_factors**2) + np.sum(model.item_factors**2))
+    if weighted:
+        n_u = np.bincount(data.users, minlength=len(model.user_bias))
+        n_i = np.bincount(data.items, minlength=len(model.item_bias))
+        factors = float(n_u @ np.sum(model.user_factors**2, axis=1) + n_i @ np.sum(model.item_factors**2, axis=1))
+    else:
+        factors = float(np.sum(model.user_factors**2) + np.sum(model.item_factors**2))
     biases = float(model.user_bias @ model.user_bias + model.item_bias @ model.item_bias)
     return float(err @ err + lam * factors + lam_bias * biases)
 
@@ -128,155 +151,176 @@ def als_sweep_loops(m: FactorModel, by_user: dict, by_item: dict, lam: float, af
 
 
 # ----------------------------------------------------------------------------- (b), (c) vectorized
-class ALS:
-    """Vectorized ALS on one training set.
+# Chosen by validation (tools/bench_mf.py --defaults): on ml-latest-small, and on synthetic
+# MovieLens-100k- and 1M-shaped data, at K = 10, 50 and 100. Weighted lambda = 0.1 is also Spark's
+# and LensKit's default; unlike a plain lambda it does not let K = 50 overfit the 1M-rating set.
+DEFAULTS = {"k": 50, "lam": 0.1, "weighted": True, "lam_bias": 3.0, "n_sweeps": 10, "cg_steps": 3}
+AUTO_CG_FROM_K = 20            # solver="auto": direct below this K (exact, as fast), CG from it on (much faster)
 
-    ``backend="numpy"``: scipy.sparse + numpy. ``backend="torch"``: torch tensors on ``device``
-    (float64), sparse CSR products and ``torch.linalg.solve``. Rows without ratings keep zero
+
+class ALS:
+    """Vectorized ALS on one training set: the loops' updates for all rows at once.
+
+    ``backend="numpy"`` (NumPy arrays, BLAS products, LAPACK solves) or ``backend="torch"``
+    (torch tensors on ``device``: CPU, CUDA, or MPS in float32). Rows without ratings get zero
     factors and zero bias (cold start: the prediction falls back to mu plus the other bias).
 
-    One side (say users, with S the users x items 0/1 matrix of observed pairs) costs three
-    sparse products and one batched solve, with no loop over users::
+    For one side (users, say), with S the users x items 0/1 matrix of observed pairs, the
+    loops' sums are, for every user at once::
 
-        SV   = S @ V                      sum of v_j over each user's items          (n_users, k)
-        b    = (rowsum(w) - u . SV) / (n_i + lam),  w_ij = r_ij - mu - c_j
-        rhs  = S_w @ V - b * SV           sum of (r_ij - b_i - c_j - mu) v_j         (n_users, k)
-        A    = S @ [v_j v_j^T] + lam I    all normal matrices at once                (n_users, k, k)
-        U    = solve(A, rhs)
+        sum_j v_j v_j^T        = (S [v_j v_j^T]_j)_i          the Gram matrices       (n_users, k, k)
+        sum_j (r_ij - b_i - c_j - mu) v_j = (S_w V)_i - b_i (S V)_i                   (n_users, k)
 
-    (only the k(k+1)/2 distinct entries of each symmetric v_j v_j^T go through the product).
-    The NumPy backend also splits S_w = S_base - S diag(c), with S_base holding the constant
-    r_ij - mu, so a single product S @ [V | c V | c | v v^T] does all per-rating work per side.
+    They are computed without forming the (n_items, k^2) list of outer products: each user's
+    rated items' factors are gathered into a block X_i (n_i, k), and X_i^T X_i, X_i^T w_i and
+    X_i^T 1 come from batched matrix products over blocks of users with similar counts
+    (``course_utils.normal_equations``). Then all k x k systems are solved in one batched call.
+
+    Options:
+
+    - ``lam``: the penalty on the factors, > 0; ``lam_bias`` (default: ``lam``): on the biases.
+      Given ``lam``, the penalty is plain (the same for every row) unless ``weighted=True``.
+    - ``weighted=True``: each row's factor penalty is ``lam * n_i`` (its number of ratings),
+      the "weighted-lambda" rule of ALS-WR (Zhou et al. 2008) and Spark. Typical lam: 0.05-0.2.
+    - No ``lam`` at all: the validated defaults ``DEFAULTS`` (k = 50, weighted lam = 0.1,
+      lam_bias = 3, 10 sweeps), chosen on ml-latest-small and MovieLens-shaped synthetic data
+      (``tools/bench_mf.py --defaults`` prints the grid).
+    - ``solver="direct"`` (exact: Cholesky in torch, LU in NumPy), ``"cg"`` (``cg_steps``
+      conjugate-gradient steps warm-started from the previous sweep: no Gram matrix, O(nnz k)
+      per step) or ``"auto"`` (direct for k < 20, where it is as fast; CG from k = 20 on).
+    - ``dtype="float64"``, ``"float32"`` (half the memory and up to half the time; test RMSE
+      within 1e-4 of float64, see ``make bench`` and the tests) or ``"auto"``: float64 for the
+      direct solver (it then agrees with the loops to 1e-8), float32 for CG (its few steps leave
+      an error far above float32's round-off). Apple's MPS has no float64 (torch refuses it
+      there), so on an MPS device ``"auto"`` means float32 for both solvers, and an explicit
+      ``"float64"`` runs in float32 with a warning; either way ``fit``'s info says so in its
+      "note" (``normal_equations.choose_dtype``).
     """
 
-    def __init__(self, train: Ratings, k: int = 10, lam: float = 5.0, backend: str = "numpy", device=None,
-                 lam_bias: float | None = None, weighted: bool = False):
-        if backend not in ("numpy", "torch"):
-            raise ValueError(f"backend must be 'numpy' or 'torch'; got {backend!r}")
-        self.train, self.k, self.lam, self.backend = train, int(k), _check_lam(lam), backend
-        self.lam_bias = self.lam if lam_bias is None else _check_lam(lam_bias)
-        self.weighted = bool(weighted)
-        init_model(train, k)  # validates k
+    def __init__(self, train: Ratings, k: int = DEFAULTS["k"], lam: float | None = None, backend: str = "numpy", device=None,
+                 lam_bias: float | None = None, weighted: bool | None = None, solver: str = "auto",
+                 cg_steps: int = DEFAULTS["cg_steps"], dtype: str = "auto"):
+        if not isinstance(train, Ratings):
+            raise TypeError(f"train must be a Ratings object (got {type(train).__name__}): build one with "
+                            "Ratings(users, items, ratings, n_users, n_items) or load_movielens()")
+        self.k = check_count("k (the number of factors)", k, hint="try k=10")
+        if lam is None:                                   # the validated defaults (see DEFAULTS)
+            lam = DEFAULTS["lam"]
+            weighted = DEFAULTS["weighted"] if weighted is None else weighted
+            lam_bias = DEFAULTS["lam_bias"] if lam_bias is None else lam_bias
+        self.lam = check_positive("lam", lam, hint=_LAM_HINT)
+        self.lam_bias = self.lam if lam_bias is None else check_nonnegative("lam_bias", lam_bias, hint="try lam_bias=3")
+        self.weighted = False if weighted is None else check_bool("weighted", weighted)
+        self.backend = check_choice("backend", backend, ("numpy", "torch"))
+        check_choice("solver", solver, ("auto",) + SOLVERS, hint="'direct' is exact, 'cg' is cheaper for large k")
+        self.solver = solver if solver != "auto" else ("direct" if self.k < AUTO_CG_FROM_K else "cg")
+        self.cg_steps = check_count("cg_steps", cg_steps, maximum=1000)
+        check_choice("dtype", dtype, ("auto",) + DTYPES, hint="float32 halves memory and time; float64 agrees with the loops to 1e-8")
+        asked_auto = dtype == "auto"
+        dtype = AUTO_DTYPE[self.solver] if asked_auto else dtype
+        self.train = train
+        self.dtype, self.dtype_note = dtype, ""
+        if backend == "torch":
+            import torch
+
+            self.device = torch.device(device or "cpu")
+            self.dtype, self.dtype_note = choose_dtype(self.device.type, dtype)
+            if self.dtype_note and not asked_auto:         # float64 asked for on MPS: say it is float32
+                warnings.warn(self.dtype_note, stacklevel=2)
+        else:
+            self.device = None
         n_u, n_i = train.n_users, train.n_items
         # R holds the row number of each rating, so per-rating values can be laid out in CSR order.
         R = sp.csr_matrix((np.arange(len(train)) + 1.0, (train.users, train.items)), shape=(n_u, n_i))
         if R.nnz != len(train):
             raise ValueError("the training data holds the same (user, item) pair twice; keep one rating per pair")
         Rt = R.T.tocsr()
-        self.upper = np.triu_indices(self.k)
-        position = np.zeros((self.k, self.k), dtype=np.int64)        # where each (i, j) sits in the upper list
-        position[self.upper] = np.arange(len(self.upper[0]))
-        self.upper_index = np.maximum(position, position.T).ravel()
         self.sides = []
-        for M, n_rows in ((R, n_u), (Rt, n_i)):
-            order = M.data.astype(np.int64) - 1
-            self.sides.append({"indptr": M.indptr, "indices": M.indices, "order": order, "shape": (n_rows, M.shape[1]),
-                               "counts": np.diff(M.indptr).astype(np.float64),
-                               "S": sp.csr_matrix((np.ones(M.nnz), M.indices, M.indptr), shape=M.shape)})
-        if backend == "torch":
-            import torch
+        for M, n_other in ((R, n_i), (Rt, n_u)):
+            layout = row_blocks(M.indptr, self.k)
+            self.sides.append({"layout": layout, "columns": M.indices.astype(np.int64), "order": M.data.astype(np.int64) - 1,
+                               "n_other": n_other, "empty": np.flatnonzero(layout.counts == 0)})
 
-            self.torch, self.device = torch, torch.device(device or "cpu")
-            for side in self.sides:
-                t = lambda a: torch.as_tensor(a, device=self.device)
-                side["t_indptr"], side["t_indices"], side["t_order"] = t(side["indptr"]), t(side["indices"]), t(side["order"])
-                side["t_counts"] = t(side["counts"])
-                with torch.sparse.check_sparse_tensor_invariants(False), warnings.catch_warnings():
-                    warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
-                    side["t_S"] = torch.sparse_csr_tensor(side["t_indptr"], side["t_indices"],
-                                                          torch.ones(len(side["order"]), dtype=torch.float64, device=self.device),
-                                                          size=side["shape"])
-            self.t_upper = tuple(torch.as_tensor(u, device=self.device) for u in self.upper)
-
-    def _solve_side_numpy(self, side, S_base, row_sum_base, own, other, own_bias, other_bias):
-        """One side in NumPy. With w_ij = (r_ij - mu) - c_j, every per-rating sum splits into a
-        constant part (S_base holds r_ij - mu) and a part through the 0/1 matrix S, so one sparse
-        product S @ [V | c V | c | upper(v v^T)] does all the per-rating work."""
-        k, (iu, ju) = self.k, self.upper
-        counts = side["counts"]
-        packed = side["S"] @ np.hstack([other, other_bias[:, None] * other, other_bias[:, None], other[:, iu] * other[:, ju]])
-        SV, ScV, Sc, A_upper = packed[:, :k], packed[:, k : 2 * k], packed[:, 2 * k], packed[:, 2 * k + 1 :]
-        own_bias[:] = (row_sum_base - Sc - np.einsum("nk,nk->n", own, SV)) / (counts + self.lam_bias)
-        rhs = S_base @ other - ScV - own_bias[:, None] * SV
-        A = A_upper[:, self.upper_index].reshape(-1, k, k)
-        A[:, range(k), range(k)] += (self.lam * np.maximum(counts, 1))[:, None] if self.weighted else self.lam
-        has = counts > 0
-        if has.all():
-            own[:] = np.linalg.solve(A, rhs[:, :, None])[:, :, 0]
-        else:
-            own[:] = 0.0
-            own[has] = np.linalg.solve(A[has], rhs[has][:, :, None])[:, :, 0]
-        own_bias[~has] = 0.0
-
-    def _solve_side_torch(self, side, base_sorted, own, other, own_bias, other_bias):
-        torch, k = self.torch, self.k
-        iu, ju = self.t_upper
-        counts = side["t_counts"]
-        SV = side["t_S"] @ other
-        w = base_sorted - other_bias[side["t_indices"]]
-        with torch.sparse.check_sparse_tensor_invariants(False):
-            S_w = torch.sparse_csr_tensor(side["t_indptr"], side["t_indices"], w, size=side["shape"])
-        row_sum_w = S_w @ torch.ones(other.shape[0], 1, dtype=w.dtype, device=w.device)
-        own_bias.copy_((row_sum_w[:, 0] - (own * SV).sum(dim=1)) / (counts + self.lam_bias))
-        rhs = S_w @ other - own_bias[:, None] * SV
-        A_upper = side["t_S"] @ (other[:, iu] * other[:, ju])
-        A = torch.empty(own.shape[0], k, k, dtype=own.dtype, device=own.device)
-        A[:, iu, ju] = A_upper
-        A[:, ju, iu] = A_upper
-        A.diagonal(dim1=1, dim2=2).add_((self.lam * counts.clamp(min=1))[:, None] if self.weighted else self.lam)
-        has = counts > 0
-        own.zero_()
-        own[has] = torch.linalg.solve(A[has], rhs[has])
-        own_bias[~has] = 0.0
-
-    def fit(self, n_sweeps: int = 15, model: FactorModel | None = None, seed: int = 0, track=None) -> tuple[FactorModel, dict]:
+    def fit(self, n_sweeps: int = DEFAULTS["n_sweeps"], model: FactorModel | None = None, seed: int = 0, track=None) -> tuple[FactorModel, dict]:
         """Run ``n_sweeps`` sweeps from ``model`` (default: ``init_model(train, k, seed)``).
 
         ``track(name, model)`` is called after each half-sweep ("b+U", then "c+V") if given, with
-        a NumPy ``FactorModel`` (copied from the device for the torch backend). Returns the
-        fitted model and ``{"seconds": wall-clock time of the sweeps}``.
+        a NumPy ``FactorModel`` (a copy). Returns the fitted model (float64 NumPy arrays) and
+        ``{"seconds": wall-clock time of the sweeps, "sweep_seconds": [one per sweep],
+        "sweep_cpu_seconds": [CPU time of this process per sweep], "dtype", "solver", "note"}``.
+        Setting up the blocks and the arrays is not timed (nor is ``track``).
         """
-        if isinstance(n_sweeps, bool) or not isinstance(n_sweeps, int) or n_sweeps < 0:
-            raise ValueError(f"n_sweeps must be a whole number >= 0; got {n_sweeps!r}")
+        n_sweeps = check_count("n_sweeps", n_sweeps, minimum=0)
+        if track is not None:
+            check_callable("track", track)
         m = (model or init_model(self.train, self.k, seed)).copy()
-        if m.user_factors.shape[1] != self.k:
-            raise ValueError(f"the starting model has {m.user_factors.shape[1]} factors, this ALS has k = {self.k}")
+        if m.user_factors.shape != (self.train.n_users, self.k) or m.item_factors.shape != (self.train.n_items, self.k):
+            raise ValueError(f"the starting model has factors of shape {m.user_factors.shape} and {m.item_factors.shape}; "
+                             f"this ALS needs ({self.train.n_users}, {self.k}) and ({self.train.n_items}, {self.k})")
+        ops = make_ops(self.backend, self.dtype, self.device)
+        with _blas_threads(self.backend):
+            return self._fit(ops, m, n_sweeps, track)
+
+    def _fit(self, ops, m: FactorModel, n_sweeps: int, track):
         base = self.train.ratings - m.mu
-        if self.backend == "numpy":
-            return self._fit_numpy(m, base, n_sweeps, track)
-        return self._fit_torch(m, base, n_sweeps, track)
-
-    def _fit_numpy(self, m, base, n_sweeps, track):
         users, items = self.sides
-        start = time.perf_counter()
-        constants = []                                              # S_base (r - mu in CSR order) and its row sums
-        for side in (users, items):
-            S_base = sp.csr_matrix((base[side["order"]], side["indices"], side["indptr"]), shape=side["shape"])
-            constants.append((S_base, np.asarray(S_base.sum(axis=1)).ravel()))
+        blocks = [prepare_blocks(ops, s["layout"], s["columns"], base[s["order"]], s["n_other"], self.lam, self.lam_bias,
+                                 self.weighted) for s in (users, items)]
+        # factors and biases with one extra zero row: the padding in every block points there
+        U_ext, V_ext = (ops.array(np.vstack([f, np.zeros((1, self.k))])) for f in (m.user_factors, m.item_factors))
+        B_ext, C_ext = (ops.array(np.append(b, 0.0)) for b in (m.user_bias, m.item_bias))
+        U, V, B, C = U_ext[:-1], V_ext[:-1], B_ext[:-1], C_ext[:-1]
+        for side, own, own_bias in ((users, U, B), (items, V, C)):
+            own[side["empty"]] = 0.0                   # rows without ratings: zero factors, zero bias
+            own_bias[side["empty"]] = 0.0
+        to_numpy = lambda: FactorModel(ops.to_numpy(U), ops.to_numpy(V), ops.to_numpy(B), ops.to_numpy(C), m.mu)
+        solve = dict(solver=self.solver, cg_steps=self.cg_steps)
+        sync = _synchronizer(ops)
+        sweep_seconds, sweep_cpu_seconds = [], []
         for _ in range(n_sweeps):
-            self._solve_side_numpy(users, *constants[0], m.user_factors, m.item_factors, m.user_bias, m.item_bias)
-            track and track("b+U", m)
-            self._solve_side_numpy(items, *constants[1], m.item_factors, m.user_factors, m.item_bias, m.user_bias)
-            track and track("c+V", m)
-        return m, {"seconds": time.perf_counter() - start}
-
-    def _fit_torch(self, m, base, n_sweeps, track):
-        torch = self.torch
-        t = lambda a: torch.as_tensor(np.ascontiguousarray(a), dtype=torch.float64, device=self.device).clone()
-        users, items = self.sides
-        U, V, B, C = t(m.user_factors), t(m.item_factors), t(m.user_bias), t(m.item_bias)
-        base_u, base_i = t(base[users["order"]]), t(base[items["order"]])
-        to_numpy = lambda: FactorModel(U.cpu().numpy(), V.cpu().numpy(), B.cpu().numpy(), C.cpu().numpy(), m.mu)
-        sync = torch.cuda.synchronize if self.device.type == "cuda" else (lambda: None)
-        sync()
-        start = time.perf_counter()
-        for _ in range(n_sweeps):
-            self._solve_side_torch(users, base_u, U, V, B, C)
-            track and track("b+U", to_numpy())
-            self._solve_side_torch(items, base_i, V, U, C, B)
+            sync()
+            start, cpu_start = time.perf_counter(), time.process_time()
+            update_side(ops, blocks[0], U, B, V_ext, C_ext, **solve)
+            if track:
+                sync()
+                paused, cpu_paused = time.perf_counter(), time.process_time()
+                track("b+U", to_numpy())
+                start += time.perf_counter() - paused
+                cpu_start += time.process_time() - cpu_paused
+            update_side(ops, blocks[1], V, C, U_ext, B_ext, **solve)
+            sync()
+            sweep_seconds.append(time.perf_counter() - start)
+            sweep_cpu_seconds.append(time.process_time() - cpu_start)
             track and track("c+V", to_numpy())
-        sync()
-        return to_numpy(), {"seconds": time.perf_counter() - start}
+        info = {"seconds": float(sum(sweep_seconds)), "sweep_seconds": sweep_seconds, "sweep_cpu_seconds": sweep_cpu_seconds,
+                "dtype": self.dtype, "solver": self.solver, "note": self.dtype_note}
+        return to_numpy(), info
+
+
+_LAM_HINT = ("λ = 0 makes each normal-equation matrix singular for users or items with fewer ratings than "
+             "factors; try lam=5 (or lam=0.1 with weighted=True)")
+
+
+def _synchronizer(ops):
+    if ops.name == "torch" and ops.device.type == "cuda":
+        return ops.torch.cuda.synchronize
+    return lambda: None
+
+
+_THREADPOOLS = []
+
+
+def _blas_threads(backend: str):
+    """NumPy's BLAS limited to the course's thread count for the fit (torch's count, set by
+    ``course_utils.threads``): a multi-threaded BLAS on a busy machine can be 10x slower."""
+    if backend != "numpy":
+        return contextlib.nullcontext()
+    import torch
+    from threadpoolctl import ThreadpoolController
+
+    if not _THREADPOOLS:                                  # finding the libraries takes ~0.4 ms: once
+        _THREADPOOLS.append(ThreadpoolController())
+    return _THREADPOOLS[0].limit(limits=torch.get_num_threads(), user_api="blas")
 
 
 def fit_biases(train: Ratings, lam_bias: float = 3.0, n_sweeps: int = 10) -> FactorModel:
@@ -323,11 +367,15 @@ def fold_in_user(model: FactorModel, items, ratings, lam: float, lam_bias: float
 
 
 def select_lambda(train: Ratings, k: int, lams=(3.0, 5.0, 10.0, 15.0, 20.0), lam_bias: float = 3.0, n_sweeps: int = 15,
-                  valid_fraction: float = 0.1, seed: int = 1) -> tuple[float, dict]:
+                  valid_fraction: float = 0.1, seed: int = 1, **als_options) -> tuple[float, dict]:
     """Pick lam by validation RMSE on a split of the *training* ratings (never the test set).
-    Returns the best lam and {lam: validation RMSE}."""
+    Returns the best lam and {lam: validation RMSE}. ``als_options`` go to ``ALS`` (e.g.
+    ``weighted=True`` with lams like (0.05, 0.1, 0.15), or ``dtype="float32"``)."""
     from .ratings import split_ratings
 
+    lams = [check_positive("each lam", lam, hint=_LAM_HINT) for lam in lams]
+    if not lams:
+        raise ValueError("lams must hold at least one value to try, e.g. lams=(5.0, 10.0, 20.0)")
     fit_part, valid_part = split_ratings(train, valid_fraction, seed)
-    scores = {float(lam): rmse(ALS(fit_part, k, lam, lam_bias=lam_bias).fit(n_sweeps)[0], valid_part) for lam in lams}
+    scores = {float(lam): rmse(ALS(fit_part, k, lam, lam_bias=lam_bias, **als_options).fit(n_sweeps)[0], valid_part) for lam in lams}
     return min(scores, key=scores.get), scores

@@ -16,6 +16,13 @@ import torch
 from torch import nn
 
 from .ratings import Ratings
+from .validation import check_bool, check_callable, check_choice, check_count, check_nonnegative, check_positive
+
+
+def _check_ratings(name: str, data) -> None:
+    if not isinstance(data, Ratings):
+        raise TypeError(f"{name} must be a Ratings object (got {type(data).__name__}): build one with "
+                        "Ratings(users, items, ratings, n_users, n_items) or load_movielens()")
 
 
 def default_y_range(scale: tuple) -> tuple:
@@ -88,6 +95,8 @@ def _tensors(data: Ratings, device) -> tuple:
 @torch.no_grad()
 def predict(model: nn.Module, data: Ratings, device=None, batch_size: int = 65536) -> np.ndarray:
     """Predictions for every (user, item) pair of ``data``, clipped to its rating scale, as NumPy."""
+    _check_ratings("data", data)
+    batch_size = check_count("batch_size", batch_size)
     device = device or next(model.parameters()).device
     users, items, _ = _tensors(data, device)
     model.eval()
@@ -139,11 +148,23 @@ def fit_gd(model: nn.Module, train: Ratings, epochs: int = 10, batch_size: int =
     return value stops training early (a playground's per-epoch redraw and Stop button).
     Returns ``{"train_mse": [...], "valid_rmse": [...], "train_rmse": [...] (if track_train), "seconds": s}``.
     """
-    if optimizer not in TORCH_OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {sorted(TORCH_OPTIMIZERS)}; got {optimizer!r}")
-    if epochs < 1 or batch_size < 1 or not lr > 0 or min(weight_decay, lam, lam_bias) < 0:
-        raise ValueError(f"need epochs >= 1, batch_size >= 1, lr > 0 and weight_decay, lam, lam_bias >= 0; "
-                         f"got {epochs}, {batch_size}, {lr}, {weight_decay}, {lam}, {lam_bias}")
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch nn.Module such as DotProductBias (got {type(model).__name__})")
+    _check_ratings("train", train)
+    if valid is not None:
+        _check_ratings("valid", valid)
+    check_choice("optimizer", optimizer, sorted(TORCH_OPTIMIZERS))
+    epochs = check_count("epochs", epochs)
+    batch_size = check_count("batch_size", batch_size, hint="try batch_size=1024")
+    lr = check_positive("lr", lr, hint="try lr=1e-2")
+    weight_decay, lam, lam_bias = (check_nonnegative(name, value, hint=f"use {name}=0 for no penalty, or a value such as {typical}")
+                                   for name, value, typical in (("weight_decay", weight_decay, 1e-4), ("lam", lam, 5),
+                                                                ("lam_bias", lam_bias, 3)))
+    if progress is not None:
+        check_bool("progress", progress)
+    check_bool("track_train", track_train)
+    if on_epoch is not None:
+        check_callable("on_epoch", on_epoch, hint="pass a function on_epoch(epoch, history), or None")
     device = torch.device(device or "cpu")
     model.to(device)
     users, items, ratings = _tensors(train, device)
@@ -163,16 +184,18 @@ def fit_gd(model: nn.Module, train: Ratings, epochs: int = 10, batch_size: int =
     for _ in epoch_iter:
         model.train()
         order = torch.randperm(n, device=device, generator=generator)
+        # shuffle once per epoch, then every minibatch is a contiguous slice (no gather per step)
+        users_e, items_e, ratings_e = users[order], items[order], ratings[order]
         total = torch.zeros((), device=device)
         for i in range(0, n, batch_size):
-            idx = order[i : i + batch_size]
-            loss = ((model(users[idx], items[idx]) - ratings[idx]) ** 2).mean()
+            idx = slice(i, i + batch_size)
+            loss = ((model(users_e[idx], items_e[idx]) - ratings_e[idx]) ** 2).mean()
             if lam or lam_bias:
                 loss = loss + l2_penalty(model, lam, lam_bias) / n
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            total += loss.detach() * idx.numel()
+            total += loss.detach() * ratings_e[idx].numel()
         history["train_mse"].append(float(total) / n)
         if track_train:
             history["train_rmse"].append(rmse_torch(model, train, device))

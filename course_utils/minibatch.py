@@ -59,3 +59,27 @@ def train_for_seconds(model: torch.nn.Module, train: Ratings, batch_size: int, s
                     break
     return {"examples": examples, "steps": steps, "examples_per_second": examples / elapsed, "checkpoints": checkpoints,
             "seconds": elapsed}
+
+
+def compare_batch_sizes(make_model, train: Ratings, valid: Ratings, batch_sizes=(1, 32, 256, 1024), seconds: float = 1.0,
+                        lr: float = 1e-2, n_checkpoints: int = 4) -> dict:
+    """Train a fresh ``make_model()`` for ``seconds`` with each batch size (``train_for_seconds``)
+    and score its checkpoints on ``valid`` afterwards (RMSE, predictions clipped to the scale).
+
+    Returns ``{batch_size: {"steps", "steps_per_second", "examples_per_second", "curve"}}`` with
+    ``curve`` a list of (training seconds, validation RMSE). Steps per second that hardly change
+    with the batch size are the sign of a fixed cost per step.
+    """
+    from .mf_torch import rmse_torch
+
+    out = {}
+    for batch_size in batch_sizes:
+        model = make_model()
+        run = train_for_seconds(model, train, batch_size, seconds=seconds, lr=lr, n_checkpoints=n_checkpoints)
+        curve = []
+        for elapsed, state in run["checkpoints"]:
+            model.load_state_dict(state)
+            curve.append((elapsed, rmse_torch(model, valid)))
+        out[batch_size] = {"steps": run["steps"], "steps_per_second": run["steps"] / run["seconds"],
+                           "examples_per_second": run["examples_per_second"], "curve": curve}
+    return out

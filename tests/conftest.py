@@ -17,27 +17,10 @@ from pathlib import Path
 import output_rules
 
 # TEMPORARY allowlist: cells that break the output rules today, in notebooks other helpers are
-# rewriting now (D: 05-07; 01-04 pass without it). Keyed by (notebook file name, cell id). The integrator
+# rewriting now (01-04 and 05-07 pass without it). Keyed by (notebook file name, cell id). The integrator
 # empties this after merging their branches. Do not add to it.
 # Found on main at 16c4883 by running `pytest tests/test_output_rules.py notebooks`.
 OUTPUT_RULE_ALLOWLIST: dict[tuple[str, str], str] = {
-    ("05_matrix_factorization.ipynb", "cell-009"): "check cell returned value shown + prints besides PASS",
-    ("05_matrix_factorization.ipynb", "cell-013"): "check cell returned value shown",
-    ("05_matrix_factorization.ipynb", "cell-017"): "check cell returned value shown",
-    ("05_matrix_factorization.ipynb", "cell-022"): "check cell returned value shown",
-    ("05_matrix_factorization.ipynb", "cell-024"): "check cell returned value shown + prints besides PASS",
-    ("05_matrix_factorization.ipynb", "cell-026"): "check cell returned value shown",
-    ("05_matrix_factorization.ipynb", "cell-036"): "check cell prints besides PASS",
-    ("05_matrix_factorization.ipynb", "cell-038"): "check cell prints besides PASS",
-    ("05_matrix_factorization.ipynb", "cell-040"): "check cell returned value shown + prints besides PASS",
-    ("06_optimizers.ipynb", "cell-017"): "check cell returned value shown",
-    ("06_optimizers.ipynb", "cell-021"): "check cell returned value shown",
-    ("06_optimizers.ipynb", "cell-025"): "381 lines; check cell returned value shown",
-    ("07_what_the_factors_learned.ipynb", "cell-007"): "check cell returned value shown",
-    ("07_what_the_factors_learned.ipynb", "cell-013"): "check cell prints besides PASS",
-    ("07_what_the_factors_learned.ipynb", "cell-017"): "check cell returned value shown",
-    ("07_what_the_factors_learned.ipynb", "cell-021"): "check cell prints besides PASS",
-    ("07_what_the_factors_learned.ipynb", "cell-025"): "check cell prints besides PASS",
 }
 
 

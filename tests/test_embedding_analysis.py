@@ -105,6 +105,6 @@ def test_embedding_exercise_checkers(capsys):
     s = synthetic_ratings(n_users=80, n_items=100, n_ratings=2400, min_per_user=10, seed=4)
     scores = np.c_[s.item_factors[:, 1], s.item_factors[:, 0]]        # component 0 = the planted comedy axis
     mask = np.ones(100, bool)
-    assert ex.check_top_component_genre(scores, s, mask, 0, "comedy")
-    assert not ex.check_top_component_genre(scores, s, mask, 0, "action")
-    assert not ex.check_top_component_genre(scores, s, mask, 0, "western")
+    assert ex.check_top_component_genre(scores, s.data.item_genres, mask, 0, "comedy")
+    assert not ex.check_top_component_genre(scores, s.data.item_genres, mask, 0, "action")
+    assert not ex.check_top_component_genre(scores, s.data.item_genres, mask, 0, "western")

@@ -110,11 +110,32 @@ def test_accepted_learning_rates_really_are_stable():
     assert optimize("gd", quadratic(50).grad, [1.0, 1.0], 5000, lr=2.01)["diverged_at"] is not None
 
 
-@pytest.mark.parametrize("prediction,ok,phrase", [(10, True, "measured"), (7.5, True, "measured"), (20, False, "too high"),
-                                                  (2, False, "too low"), (..., False, "not attempted yet")])
+SPEEDUP_ROWS = [
+    (10, True, "the rates' prediction"),
+    (10.03, True, "the rates' prediction"),
+    (7.5, True, "matches the measured"),
+    (7.46, True, "matches the measured"),
+    (8.7, False, "between the measurement"),
+    (7.0, False, "too low"),
+    (10.6, False, "too high"),
+    (20, False, "too high"),
+    (0.0997, False, "too low"),                 # the ratio of the logs upside down
+    (2, False, "too low"),
+    (-3, False, "positive"),
+    ("ten", False, "a number"),
+    (..., False, "not attempted yet"),
+]
+
+
+@pytest.mark.parametrize("prediction,ok,phrase", SPEEDUP_ROWS)
 def test_momentum_speedup_feedback(capsys, prediction, ok, phrase):
     result, out = verdict(capsys, ex06.check_momentum_speedup(100, prediction))
     assert result is ok and phrase in out, out
+
+
+def test_speedup_targets_are_the_rates_and_the_measurement():
+    assert ex06.rate_speedup(100) == pytest.approx(10.03, abs=0.01)
+    assert ex06.momentum_speedup(100.0) == pytest.approx(7.46, abs=0.01)
 
 
 def _adam_with(mistake):
@@ -167,7 +188,7 @@ def test_eps_inside_the_root_is_not_called_a_missing_bias_correction(capsys):
 U, V = np.array([[1.0, 0.5], [0.2, -1.0]]), np.array([[0.4, 1.0], [-0.6, 0.2]])
 A = np.array([[2.0, 1.0], [0.0, 1.0]])
 IDENTIFIABILITY_ROWS = [
-    (U @ A, V @ np.linalg.inv(A).T, True, "different numbers, identical predictions"),
+    (U @ A, V @ np.linalg.inv(A).T, True, "only up to an invertible map"),
     (U @ A, V @ A, False, "inv(A)^T"),
     (U, V, False, "original factors"),
     (U @ A, V, False, "U V^T changed"),
@@ -192,14 +213,57 @@ def test_component_genre_checker_accepts_either_sign(capsys, planted, sign):
     # component 0 = the planted comedy axis: comedy sits furthest out, with either sign
     scores = sign * np.c_[planted.item_factors[:, 1], planted.item_factors[:, 0]]
     mask = np.ones(100, bool)
-    result, out = verdict(capsys, ex07.check_top_component_genre(scores, planted, mask, 0, "comedy"))
+    genres = planted.data.item_genres
+    result, out = verdict(capsys, ex07.check_top_component_genre(scores, genres, mask, 0, "comedy", min_items=3))
     assert result and "whatever the sign" in out, out
     means = {g: planted.item_factors[:, 1][planted.item_genre == k].mean() for k, g in enumerate(planted.genres)}
     for genre in means:
         if genre != "comedy":
-            result, out = verdict(capsys, ex07.check_top_component_genre(scores, planted, mask, 0, genre))
+            result, out = verdict(capsys, ex07.check_top_component_genre(scores, genres, mask, 0, genre, min_items=3))
             assert not result and ("not as far" in out or "further from 0" in out), out
-    result, out = verdict(capsys, ex07.check_top_component_genre(scores, planted, mask, 0, "western"))
-    assert not result and "planted genres are" in out
-    result, out = verdict(capsys, ex07.check_top_component_genre(scores, planted, mask, 0, ...))
+    result, out = verdict(capsys, ex07.check_top_component_genre(scores, genres, mask, 0, "western"))
+    assert not result and "genres with at least" in out
+    result, out = verdict(capsys, ex07.check_top_component_genre(scores, genres, mask, 0, ...))
     assert not result and "not attempted" in out
+
+
+def test_component_genre_checker_handles_films_with_several_genres(capsys):
+    """Real data: a film lists several genres; a genre's films are all that list it."""
+    genres = [["Horror"], ["Horror", "Comedy"], ["Comedy"], ["Drama"], ["Drama", "Romance"], ["Romance"]] * 5
+    scores = np.array([[3.0], [2.0], [0.5], [-1.0], [-1.5], [-0.5]] * 5)
+    mask = np.ones(30, bool)
+    result, out = verdict(capsys, ex07.check_top_component_genre(scores, genres, mask, 0, "horror", min_items=5))
+    assert result and "Horror" in out and "Drama" in out, out                    # Drama furthest at the other end
+    result, out = verdict(capsys, ex07.check_top_component_genre(scores, genres, mask, 0, "Drama", min_items=5))
+    assert not result and "other end" in out, out
+
+
+# balanced demo pair: U^T U = V^T V (built from an SVD), as at a minimum of the penalised objective
+P, S, Qt = np.linalg.svd(np.array([[1.0, 0.5], [0.2, -1.0], [0.7, 0.3]]) @ np.array([[0.4, 1.0], [-0.6, 0.2]]).T, full_matrices=False)
+U_BAL, V_BAL = P * np.sqrt(S), Qt.T * np.sqrt(S)
+THETA = 0.6
+PENALTY_ROWS = [
+    (np.array([[np.cos(THETA), -np.sin(THETA)], [np.sin(THETA), np.cos(THETA)]]), True, "a rotation"),
+    (np.array([[1.0, 0.0], [0.0, -1.0]]), True, "a reflection"),
+    (np.array([[2.0, 1.0], [0.0, 1.0]]), False, "the penalty moved"),
+    (np.array([[2.0, 0.0], [0.0, 0.5]]), False, "try a rotation"),
+    (np.eye(2), False, "identity"),
+    (np.array([[1.0, 2.0], [2.0, 4.0]]), False, "not invertible"),
+    (np.ones(3), False, "must be 2 x 2"),
+    (..., False, "not attempted yet"),
+]
+
+
+@pytest.mark.parametrize("A,ok,phrase", PENALTY_ROWS)
+def test_penalty_kept_feedback(capsys, A, ok, phrase):
+    np.testing.assert_allclose(U_BAL.T @ U_BAL, V_BAL.T @ V_BAL, atol=1e-12)
+    result, out = verdict(capsys, ex07.check_penalty_kept(U_BAL, V_BAL, A))
+    assert result is ok and phrase in out, out
+
+
+def test_penalty_kept_explains_a_non_orthogonal_answer_on_an_unbalanced_pair(capsys):
+    """On an unbalanced pair some non-orthogonal A keep the penalty; the checker says why."""
+    U, V = np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 2.0]])    # U^T U != V^T V
+    A = np.diag([0.5, 2.0])                                                        # swaps the two scales: penalty kept
+    result, out = verdict(capsys, ex07.check_penalty_kept(U, V, A))
+    assert result and "unbalanced" in out, out

@@ -149,7 +149,7 @@ def test_dot_product_model_range_and_training(small):
 
 def test_gd_and_models_refuse_bad_settings(small):
     _, train, _ = small
-    with pytest.raises(ValueError, match="lr > 0"):
+    with pytest.raises(ValueError, match="lr must be > 0"):
         fit_gd(DotProductBias(train.n_users, train.n_items, 2), train, lr=0.0)
     with pytest.raises(ValueError, match="y_range"):
         DotProductBias(3, 3, 2, y_range=(5, 1))
