@@ -3,8 +3,12 @@
     python tools/slide_metadata.py            rewrite notebooks/*.ipynb in place (metadata only)
     python tools/slide_metadata.py --check    exit 1 and name the notebooks whose stored metadata differs
 
-RISE (the live slideshow in JupyterLab) and ``make slides`` (reveal.js decks) read
-``cell.metadata.slideshow.slide_type``. Writing it by hand goes stale as soon as a lesson is
+The live slideshow in JupyterLab (jupyterlab-slideshow's *Start Deck*) and ``make slides``
+(reveal.js decks) read ``cell.metadata.slideshow.slide_type``. A cell that continues the current
+slide (``-`` in the rules below) is stored *without* a ``slideshow`` entry, as JupyterLab's own
+property inspector stores it: nbconvert reads a missing type as ``-``, but jupyterlab-slideshow
+reads only a missing type as "continue" and hides a cell stored as ``"-"`` (the playground on a
+slide would not be shown). Writing it by hand goes stale as soon as a lesson is
 edited, so this tool derives it, deterministically and idempotently, and a test fails when a
 stored notebook differs from what the tool would write: after editing a notebook, rerun it.
 
@@ -135,11 +139,19 @@ def slide_types(nb) -> list[str]:
     return types
 
 
+def stored_slide_type(cell) -> str:
+    """The slide type a cell carries: ``-`` (continue the slide) when it has none."""
+    return cell.metadata.get("slideshow", {}).get("slide_type", "-")
+
+
 def apply(nb) -> bool:
     """Write slide metadata into ``nb`` in place; return True when anything changed."""
     before = nbformat.writes(nb)
     for cell, kind in zip(nb.cells, slide_types(nb)):
-        cell.metadata["slideshow"] = {"slide_type": kind}
+        if kind == "-":                 # no entry: the one form every slideshow reads as "continue"
+            cell.metadata.pop("slideshow", None)
+        else:
+            cell.metadata["slideshow"] = {"slide_type": kind}
     nb.metadata["rise"] = dict(RISE_SETTINGS)
     return nbformat.writes(nb) != before
 

@@ -34,8 +34,8 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 MATHJAX_SOURCE = DOCS / "vendor" / "node_modules" / "mathjax" / "es5"
 README = ROOT / "README.md"
 
-OPEN_QUESTION = ("An open question: no single answer. What to listen for is in this notebook's "
-                 "*Discussion* notes above.")
+OPEN_QUESTION = ("The notebook gives no written answer: an open question for the room to measure "
+                 "or discuss.")
 _TABLE_ROW = re.compile(r"^\|\s*(\d\d)\s*\|\s*\[([^\]]+)\]\(([^)]+\.ipynb)\)\s*\|(.*)\|(.*)\|\s*$")
 _NOTEBOOK_MENTION = re.compile(r"\b([Nn]otebook)\s+(0\d|1\d)\b")
 

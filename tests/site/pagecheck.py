@@ -107,6 +107,22 @@ def expected_playgrounds(notebook: Path) -> int:
     return sum(1 for c in nb.cells if c.cell_type == "code" and tool._builds_playground(c.source, classes))
 
 
+def playground_classes_built(notebook: Path) -> set[str]:
+    """The playground classes ``notebook`` constructs (the slide tool's own rule), e.g. {"SecantExplorer"}."""
+    tool = load_tool("slide_metadata")
+    nb = nbformat.read(notebook, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    return {name for name in tool._playground_classes(nb) if any(tool._builds_playground(src, {name}) for src in code)}
+
+
+def site_extension():
+    """``docs/_ext/course_site.py``, the site's own reader of notebooks (exercises, times)."""
+    spec = importlib.util.spec_from_file_location("course_site_for_tests", ROOT / "docs" / "_ext" / "course_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def page_problems(page, label: str) -> list[str]:
     """Everything wrong with the loaded page: network, console, images, math."""
     problems = [f"{label}: {p}" for p in page.problems()]

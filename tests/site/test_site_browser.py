@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pagecheck import ROOT, SCREENSHOTS, SITE, OfflinePage, LINKS, WIDGET_TEXT, expected_playgrounds, page_problems, unresolved_links
+from pagecheck import (LINKS, ROOT, SCREENSHOTS, SITE, WIDGET_TEXT, OfflinePage, expected_playgrounds, page_problems,
+                       playground_classes_built, site_extension, unresolved_links)
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -105,14 +106,43 @@ def test_search_finds_a_notebook(server_url, offline_page):
     assert not offline_page.problems()
 
 
+# Each section of the teacher's page: its h2 title and its text (nested sections included).
+TEACHER_SECTIONS = """() => [...document.querySelectorAll('article section')]
+  .filter(s => s.querySelector(':scope > h2'))
+  .map(s => ({title: s.querySelector(':scope > h2').textContent.trim(), text: s.innerText,
+              answers: s.querySelectorAll('.exercise-answers').length}))"""
+SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})   # Sphinx's smartquotes
+PARTS = ("Self-study time (from the notebook)", "Live:", "Demonstrate:", "Ask the room", "Common mistakes", "Answers")
+
+
 def test_teachers_page_covers_every_notebook_with_answers(server_url, offline_page):
+    """Coverage, not numbers: one section per notebook with the five parts, every playground the
+    notebook builds named, and every exercise of the notebook with its question and an answer."""
     page = offline_page.page
     page.goto(f"{server_url}/site/html/teaching.html", wait_until="load")
-    text = page.inner_text("article")
+    sections = page.evaluate(TEACHER_SECTIONS)
+    site = site_extension()
+    problems = []
     for notebook in NOTEBOOKS:
-        assert notebook.stem[:2] in text
-    for heading in ("Live", "Demonstrate", "Ask the room", "Common mistakes", "Answers"):
-        assert text.count(heading) >= len(NOTEBOOKS), f"not every notebook has a {heading!r} part"
-    assert page.locator(".exercise-answers").count() == len(NOTEBOOKS)
-    assert "Answer." in text
+        number = notebook.stem[:2]
+        found = [s for s in sections if s["title"].startswith(f"{number} ·")]
+        if len(found) != 1:
+            problems.append(f"{number}: {len(found)} sections titled '{number} · ...' on the teacher's page (want 1)")
+            continue
+        section = found[0]
+        section["text"] = section["text"].translate(SMART_QUOTES)
+        problems += [f"{number}: no {part!r} part" for part in PARTS if part not in section["text"]]
+        problems += [f"{number}: the playground {name} is not named (say what to demonstrate with it)"
+                     for name in sorted(playground_classes_built(notebook)) if name not in section["text"]]
+        if section["answers"] != 1:
+            problems.append(f"{number}: {section['answers']} exercise-answers blocks (want 1)")
+        exercises = site.exercises(number)
+        if not exercises:
+            problems.append(f"{number}: the notebook has no exercises after '## Exercises'")
+        for item in exercises:
+            if f"Exercise {item['number']}. {item['title']}" not in section["text"]:
+                problems.append(f"{number}: exercise {item['number']} ({item['title']}) is missing")
+        if section["text"].count("Answer.") != len(exercises):
+            problems.append(f"{number}: {section['text'].count('Answer.')} answers for {len(exercises)} exercises")
+    assert not problems, "teacher's page:\n" + "\n".join(problems)
     assert not offline_page.problems()

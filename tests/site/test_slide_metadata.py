@@ -23,7 +23,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_stored_slide_metadata_is_what_the_tool_writes(path):
     nb = nbformat.read(path, as_version=4)
-    stored = [cell.metadata.get("slideshow", {}).get("slide_type") for cell in nb.cells]
+    stored = [slide_metadata.stored_slide_type(cell) for cell in nb.cells]
     wanted = slide_metadata.slide_types(nb)
     differing = [f"cell {i} ({cell.id}): stored {s!r}, tool says {w!r}"
                  for i, (cell, s, w) in enumerate(zip(nb.cells, stored, wanted)) if s != w]
@@ -70,6 +70,22 @@ def test_rules_on_a_small_lesson():
         "-",          # exercise cell
         "subslide",   # solution toggle + next question
     ]
+
+
+def test_a_cell_that_continues_a_slide_carries_no_slide_type():
+    """jupyterlab-slideshow (the live deck) treats only a missing type as "continue the slide":
+    a cell stored as "-" is never shown on a slide there, so the tool never stores "-"."""
+    nb = _lesson()
+    nb.cells[3].metadata["slideshow"] = {"slide_type": "-"}        # as an older tool version wrote it
+    slide_metadata.apply(nb)
+    kinds = slide_metadata.slide_types(nb)
+    assert kinds[3] == kinds[8] == "-"
+    assert "slideshow" not in nb.cells[3].metadata and "slideshow" not in nb.cells[8].metadata
+    assert [slide_metadata.stored_slide_type(c) for c in nb.cells] == kinds
+    for path in NOTEBOOKS:
+        stored_dash = [c.id for c in nbformat.read(path, as_version=4).cells
+                       if c.metadata.get("slideshow", {}).get("slide_type") == "-"]
+        assert not stored_dash, f"{path.name}: cells {stored_dash} store slide_type '-'; run `python tools/slide_metadata.py`"
 
 
 def test_the_tool_writes_metadata_only_and_is_idempotent(tmp_path):
