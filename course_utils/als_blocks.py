@@ -4,7 +4,7 @@ With the item factors fixed, every user's solve needs only that user's ratings a
 factors of the items they rated, so users can be split into ``n_blocks`` blocks that solve
 in parallel. Before the half-sweep each user block must *receive* the item factors it needs.
 Three ways to ship them, counted in numbers (``k`` per factor vector) for the half-sweep that
-updates the ``solve`` side (users) while the ``fixed`` side (items) holds still:
+updates the ``solve`` side (users) while the ``fixed`` side (items) holds still::
 
     broadcast    every block gets every item's factors           n_blocks * n_fixed * k
     per rating   join ratings with factors: one copy per rating       nnz * k

@@ -1,6 +1,7 @@
 """Real MovieLens data: find it, load either GroupLens format, or download it safely.
 
 Formats:
+
 - ``ml-100k``: ``u.data`` (tab-separated user, item, rating, timestamp; whole stars 1-5) and
   ``u.item`` (pipe-separated, 24 fields, **latin-1** encoded: older data sets predate UTF-8,
   so titles such as "Misérables" fail to decode as UTF-8) with 19 genre flags.
