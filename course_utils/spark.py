@@ -412,8 +412,9 @@ def ratings_frame(spark, users, items, ratings, folder=None, name: str = "rating
     ``rating`` (float), by way of a CSV file in ``folder`` (default ``default_folder()``):
     the way a cluster gets data too (Spark reads files; the driver never holds the ratings).
     ``users``, ``items``: 0-based whole numbers; ``ratings``: numbers; all of one length.
-    The file is ``folder/<name>.csv``: a later frame of the same name overwrites it, so give
-    frames that are in use at the same time different names (Spark may reread the file)."""
+    The file is ``folder/<name>-<process id>.csv``: a later frame of the same name in this
+    process overwrites it, so give frames that are in use at the same time different names
+    (Spark may reread the file); two programs (two notebooks, two test workers) never share one."""
     hint = "0-based ids below 2**31 (Spark's int); use Ratings.from_ids to map raw ids (a negative id is refused)"
     users = check_ids("users", users, SPARK_MAX_ID, what="user", hint=hint)
     items = check_ids("items", items, SPARK_MAX_ID, what="item", hint=hint)
@@ -428,7 +429,7 @@ def ratings_frame(spark, users, items, ratings, folder=None, name: str = "rating
     if not hasattr(getattr(spark, "read", None), "csv"):
         raise TypeError(f"spark must be a SparkSession from local_spark_session() (got {type(spark).__name__})")
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.csv"
+    path = folder / f"{name}-{os.getpid()}.csv"
     with open(path, "w") as out:                 # 9 significant digits: all that Spark's float32 ratings keep
         for start in range(0, len(users), 1_000_000):
             chunk = slice(start, start + 1_000_000)

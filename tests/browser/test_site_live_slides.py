@@ -120,6 +120,9 @@ def test_playgrounds_show_and_respond_on_live_slides(path, page, teacher_lab, fr
     SHOTS.mkdir(parents=True, exist_ok=True)
 
     elements = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .course-playground")
+    wanted, deadline = len(expected_playgrounds(path)), time.monotonic() + 60
+    while elements.count() < wanted and time.monotonic() < deadline:   # cells far down render once the deck
+        time.sleep(0.5)                                                  # has switched windowing off
     kinds = [inspect_playground(elements.nth(i))["kinds"][0] for i in range(elements.count())]
     assert sorted(kinds) == expected_playgrounds(path), f"{name}: playgrounds in the deck {kinds}"
     problems = []
