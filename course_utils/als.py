@@ -202,7 +202,7 @@ class ALS:
     They are computed without forming the (n_items, k^2) list of outer products: each user's
     rated items' factors are gathered into a block X_i (n_i, k), and X_i^T X_i, X_i^T w_i and
     X_i^T 1 come from batched matrix products over blocks of users with similar counts
-    (``course_utils.normal_equations``). Then all k x k systems are solved in one batched call.
+    (``course_utils.normal_equations``). Then the k x k systems are solved in a few batched calls.
 
     Options:
 
@@ -213,7 +213,7 @@ class ALS:
     - No ``lam`` at all: the validated defaults ``DEFAULTS`` (k = 50, weighted lam = 0.1,
       lam_bias = 3, 10 sweeps), chosen on ml-latest-small and MovieLens-shaped synthetic data
       (``tools/bench_mf.py --defaults`` prints the grid).
-    - ``solver="direct"`` (exact: Cholesky in torch, LU in NumPy), ``"cg"`` (``cg_steps``
+    - ``solver="direct"`` (exact: batched Cholesky; in NumPy LU from k = 25), ``"cg"`` (``cg_steps``
       conjugate-gradient steps warm-started from the previous sweep: no Gram matrix, O(nnz k)
       per step) or ``"auto"`` (direct for k < 20, where it is as fast; CG from k = 20 on).
     - ``dtype="float64"``, ``"float32"`` (half the memory and up to half the time; test RMSE

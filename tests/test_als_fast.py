@@ -37,8 +37,28 @@ def test_row_blocks_cover_every_rating_once_and_pad_with_the_sentinel():
     assert 0 <= layout.padding < 1
 
 
+@pytest.mark.parametrize("k", [1, 2, 7, 24])
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-9), (np.float32, 2e-3)])
+def test_column_cholesky_solves_like_numpys_solver(k, dtype, rtol):
+    rng = np.random.default_rng(k)
+    X = rng.normal(size=(300, k + 3, k))
+    A = (X.transpose(0, 2, 1) @ X + 0.5 * np.eye(k)).astype(dtype)          # symmetric positive definite
+    b = rng.normal(size=(300, k)).astype(dtype)
+    ours = ne.cholesky_solve_columns(A.copy(), b.copy())
+    theirs = np.linalg.solve(A.astype(np.float64), b.astype(np.float64)[:, :, None])[:, :, 0]
+    assert ours.dtype == dtype and ours.shape == (300, k)
+    np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=rtol * np.abs(theirs).max())
+
+
+def test_column_cholesky_falls_back_to_lu_when_a_system_is_not_positive_definite():
+    A = np.stack([np.array([[2.0, 1.0], [1.0, 3.0]]), np.array([[1.0, 2.0], [2.0, 1.0]])])   # the second is indefinite
+    b = np.array([[1.0, 2.0], [3.0, 4.0]])
+    np.testing.assert_allclose(ne.cholesky_solve_columns(A, b), np.linalg.solve(A, b[:, :, None])[:, :, 0], rtol=1e-12)
+
+
 @pytest.mark.parametrize("backend", ["numpy", "torch"])
-def test_direct_solver_equals_the_loops_with_small_blocks(small, backend, monkeypatch):
+@pytest.mark.parametrize("solve_path", ["column Cholesky", "LU", "one block per solve"])
+def test_direct_solver_equals_the_loops_with_small_blocks(small, backend, solve_path, monkeypatch):
     train, _ = small
     start = init_model(train, 6, seed=1)
     loops = start.copy()
@@ -46,6 +66,10 @@ def test_direct_solver_equals_the_loops_with_small_blocks(small, backend, monkey
     for _ in range(2):
         als_sweep_loops(loops, by_user, by_item, 3.0)
     monkeypatch.setattr(ne, "BLOCK_ELEMENTS", 64)                       # many tiny blocks: same answer
+    if solve_path == "LU":
+        monkeypatch.setattr(ne, "COLUMN_CHOLESKY_MAX_K", 0)              # NumPy's stacked LU solver instead
+    elif solve_path == "one block per solve":
+        monkeypatch.setattr(ne, "SOLVE_ELEMENTS", 1)                    # no systems collected across blocks
     fast, _ = ALS(train, 6, 3.0, backend=backend).fit(2, model=start)
     for name in ("user_factors", "item_factors", "user_bias", "item_bias"):
         np.testing.assert_allclose(getattr(fast, name), getattr(loops, name), rtol=1e-8, atol=1e-10)
