@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from . import normal_equations
 from .normal_equations import AUTO_DTYPE, DTYPES, SOLVERS, choose_dtype, make_ops, prepare_blocks, row_blocks, update_side
 from .ratings import Ratings
 from .validation import (check_array, check_bool, check_callable, check_choice, check_count, check_device, check_fraction,
@@ -266,7 +267,7 @@ class ALS:
         Rt = R.T.tocsr()
         self.sides = []
         for M, n_other in ((R, n_i), (Rt, n_u)):
-            layout = row_blocks(M.indptr, self.k)
+            layout = row_blocks(M.indptr, self.k, block_elements=normal_equations.TORCH_BLOCK_ELEMENTS if backend == "torch" else None)
             self.sides.append({"layout": layout, "columns": M.indices.astype(np.int64), "order": M.data.astype(np.int64) - 1,
                                "n_other": n_other, "empty": np.flatnonzero(layout.counts == 0)})
 

@@ -66,6 +66,7 @@ def test_direct_solver_equals_the_loops_with_small_blocks(small, backend, solve_
     for _ in range(2):
         als_sweep_loops(loops, by_user, by_item, 3.0)
     monkeypatch.setattr(ne, "BLOCK_ELEMENTS", 64)                       # many tiny blocks: same answer
+    monkeypatch.setattr(ne, "TORCH_BLOCK_ELEMENTS", 64)
     if solve_path == "LU":
         monkeypatch.setattr(ne, "COLUMN_CHOLESKY_MAX_K", 0)              # NumPy's stacked LU solver instead
     elif solve_path == "one block per solve":
