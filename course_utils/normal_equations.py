@@ -166,6 +166,22 @@ class NumpyOps:
             return cholesky_solve_columns(A, rhs)
         return np.linalg.solve(A, rhs[:, :, None])[:, :, 0]
 
+    def solve_spd_many(self, systems):                 # [(A (b, k, k), rhs (b, k)), ...] -> x (sum b, k)
+        k = systems[0][1].shape[1]
+        if k > COLUMN_CHOLESKY_MAX_K:
+            return self.solve_spd(np.concatenate([A for A, _ in systems]), np.concatenate([r for _, r in systems]))
+        n = sum(len(r) for _, r in systems)
+        A_t, rhs_t = np.empty((k, k, n), dtype=self.dtype), np.empty((k, n), dtype=self.dtype)
+        start = 0
+        for A, rhs in systems:                          # one copy each, straight into the batch-last layout
+            A_t[:, :, start:start + len(rhs)] = A.transpose(1, 2, 0)
+            rhs_t[:, start:start + len(rhs)] = rhs.T
+            start += len(rhs)
+        x_t = _cholesky_solve_batch_last(A_t, rhs_t)
+        if x_t is None:                                  # not positive definite in this precision: LU for all
+            return self.solve_spd(np.concatenate([A for A, _ in systems]), np.concatenate([r for _, r in systems]))
+        return x_t.T
+
     def rowdot(self, a, b):
         return np.einsum("bk,bk->b", a, b)
 
@@ -214,6 +230,11 @@ class TorchOps:
         A.diagonal(dim1=1, dim2=2).add_(values[:, None])
         return A
 
+    def solve_spd_many(self, systems):
+        if len(systems) == 1:
+            return self.solve_spd(*systems[0])
+        return self.solve_spd(self.torch.cat([A for A, _ in systems]), self.torch.cat([r for _, r in systems]))
+
     def solve_spd(self, A, rhs):
         torch = self.torch
         factor, info = torch.linalg.cholesky_ex(A)
@@ -238,14 +259,22 @@ def cholesky_solve_columns(A, rhs):
     that per-call overhead dominates and this is 2-6x faster (K <= ``COLUMN_CHOLESKY_MAX_K``).
     A system that is not positive definite in this precision falls back to LU for all.
     """
-    n, k, _ = A.shape
-    L = np.ascontiguousarray(A.transpose(1, 2, 0))          # (k, k, n); its lower triangle becomes L
-    y = np.ascontiguousarray(rhs.T)                          # (k, n)
+    x_t = _cholesky_solve_batch_last(np.array(A.transpose(1, 2, 0), order="C"), np.array(rhs.T, order="C"))  # copies
+    if x_t is None:                                          # not positive definite in this precision
+        return np.linalg.solve(A, rhs[:, :, None])[:, :, 0]
+    return np.ascontiguousarray(x_t.T)
+
+
+def _cholesky_solve_batch_last(L, y):
+    """``cholesky_solve_columns`` on the batch-last layout, in place: ``L`` (k, k, n) holds the
+    matrices (its lower triangle is overwritten by the factors), ``y`` (k, n) the right-hand
+    sides (overwritten by the solutions, which are returned). None if a pivot is not positive."""
+    k = L.shape[0]
     for j in range(k):
         if j:
             L[j:, j] -= np.einsum("ipn,pn->in", L[j:, :j], L[j, :j])
-        if not np.all(L[j, j] > 0):                          # not positive definite in this precision
-            return np.linalg.solve(A, rhs[:, :, None])[:, :, 0]
+        if not np.all(L[j, j] > 0):
+            return None
         L[j:, j] /= np.sqrt(L[j, j])
     for j in range(k):                                       # L y = rhs
         if j:
@@ -255,7 +284,7 @@ def cholesky_solve_columns(A, rhs):
         if j + 1 < k:
             y[j] -= np.einsum("pn,pn->n", L[j + 1:, j], y[j + 1:])
         y[j] /= L[j, j]
-    return np.ascontiguousarray(y.T)
+    return y
 
 
 def make_ops(backend: str, dtype: str = "float64", device=None):
@@ -336,11 +365,8 @@ def update_side(ops, blocks, own, own_bias, other_ext, other_bias_ext, solver: s
 
 def _solve_pending(ops, pending, own):
     """One batched solve for the systems of several blocks (fewer, larger calls), written into ``own``."""
-    if len(pending) == 1:
-        rows, A, rhs = pending[0]
-    else:
-        rows, A, rhs = (ops.concat([p[i] for p in pending]) for i in range(3))
-    own[rows] = ops.solve_spd(A, rhs)
+    rows = pending[0][0] if len(pending) == 1 else ops.concat([p[0] for p in pending])
+    own[rows] = ops.solve_spd_many([(A, rhs) for _, A, rhs in pending])
 
 
 def _cg(ops, X, rhs, x, reg, steps: int):
