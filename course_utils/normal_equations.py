@@ -53,7 +53,7 @@ AUTO_DTYPE = {"direct": "float64", "cg": "float32"}
 BLOCK_ELEMENTS = 1 << 17      # numbers per gathered block (rows x L x k), NumPy: 1 MiB in float64, so a block stays in a
                               # core's L2 cache (measured on 1M ratings, K = 10: 1.2 s per fit at 1 << 20, 0.86 s at 1 << 17)
 TORCH_BLOCK_ELEMENTS = 1 << 20   # torch: each call costs several microseconds (and a kernel launch on a GPU), so larger
-                                 # blocks (on 1M ratings, K = 50, CPU: 10 s per fit at 1 << 17)
+                                 # blocks (on 1M ratings, K = 50, CPU: 10 s per fit at 1 << 17, 4.7 s at 1 << 20)
 ROW_LENGTH_GROWTH = 1.25      # padding of at most 25 % of a block's ratings ...
 BLOCK_OVERHEAD_ELEMENTS = 1 << 15   # ... or, if more, what a block's fixed cost (~20 NumPy calls) is worth in numbers
 COLUMN_CHOLESKY_MAX_K = 24    # NumPy direct solves: column-by-column batched Cholesky up to this K, LAPACK LU above
@@ -164,12 +164,13 @@ class NumpyOps:
     def solve_spd(self, A, rhs):
         if A.shape[1] <= COLUMN_CHOLESKY_MAX_K:
             return cholesky_solve_columns(A, rhs)
-        return np.linalg.solve(A, rhs[:, :, None])[:, :, 0]
+        return _lu_solve(A, rhs)
 
     def solve_spd_many(self, systems):                 # [(A (b, k, k), rhs (b, k)), ...] -> x (sum b, k)
         k = systems[0][1].shape[1]
+        stacked = lambda: (np.concatenate([A for A, _ in systems]), np.concatenate([r for _, r in systems]))
         if k > COLUMN_CHOLESKY_MAX_K:
-            return self.solve_spd(np.concatenate([A for A, _ in systems]), np.concatenate([r for _, r in systems]))
+            return _lu_solve(*stacked())
         n = sum(len(r) for _, r in systems)
         A_t, rhs_t = np.empty((k, k, n), dtype=self.dtype), np.empty((k, n), dtype=self.dtype)
         start = 0
@@ -178,9 +179,7 @@ class NumpyOps:
             rhs_t[:, start:start + len(rhs)] = rhs.T
             start += len(rhs)
         x_t = _cholesky_solve_batch_last(A_t, rhs_t)
-        if x_t is None:                                  # not positive definite in this precision: LU for all
-            return self.solve_spd(np.concatenate([A for A, _ in systems]), np.concatenate([r for _, r in systems]))
-        return x_t.T
+        return _lu_solve(*stacked()) if x_t is None else x_t.T     # None: not positive definite in this precision
 
     def rowdot(self, a, b):
         return np.einsum("bk,bk->b", a, b)
@@ -261,8 +260,13 @@ def cholesky_solve_columns(A, rhs):
     """
     x_t = _cholesky_solve_batch_last(np.array(A.transpose(1, 2, 0), order="C"), np.array(rhs.T, order="C"))  # copies
     if x_t is None:                                          # not positive definite in this precision
-        return np.linalg.solve(A, rhs[:, :, None])[:, :, 0]
+        return _lu_solve(A, rhs)
     return np.ascontiguousarray(x_t.T)
+
+
+def _lu_solve(A, rhs):
+    """NumPy's stacked LU solver (LAPACK once per system): A (n, k, k), rhs (n, k) -> x (n, k)."""
+    return np.linalg.solve(A, rhs[:, :, None])[:, :, 0]
 
 
 def _cholesky_solve_batch_last(L, y):

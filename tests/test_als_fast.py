@@ -56,6 +56,23 @@ def test_column_cholesky_falls_back_to_lu_when_a_system_is_not_positive_definite
     np.testing.assert_allclose(ne.cholesky_solve_columns(A, b), np.linalg.solve(A, b[:, :, None])[:, :, 0], rtol=1e-12)
 
 
+@pytest.mark.parametrize("indefinite", [False, True])
+def test_systems_of_several_blocks_solve_together_as_one_by_one(indefinite):
+    rng = np.random.default_rng(3)
+    systems = []
+    for b in (4, 1, 7):
+        X = rng.normal(size=(b, 9, 5))
+        systems.append((X.transpose(0, 2, 1) @ X + np.eye(5), rng.normal(size=(b, 5))))
+    if indefinite:                                                       # one system that Cholesky refuses: LU for all
+        systems[1][0][0] = np.diag([1.0, -1.0, 2.0, 3.0, 4.0])
+    expected = np.concatenate([np.linalg.solve(A, r[:, :, None])[:, :, 0] for A, r in systems])
+    copies = [(A.copy(), r.copy()) for A, r in systems]
+    np.testing.assert_allclose(ne.NumpyOps("float64").solve_spd_many(copies), expected, rtol=1e-10)
+    for (A, r), (A0, r0) in zip(copies, systems):                        # the inputs are left as they were
+        np.testing.assert_array_equal(A, A0)
+        np.testing.assert_array_equal(r, r0)
+
+
 @pytest.mark.parametrize("backend", ["numpy", "torch"])
 @pytest.mark.parametrize("solve_path", ["column Cholesky", "LU", "one block per solve"])
 def test_direct_solver_equals_the_loops_with_small_blocks(small, backend, solve_path, monkeypatch):

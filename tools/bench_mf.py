@@ -297,7 +297,9 @@ def verdicts(rows):
     """Course ALS vs LensKit per (data, K): fastest course row and its RMSE against LensKit's."""
     print("\ncourse ALS vs LensKit (same data, split and threads; CPU seconds of this process, the fair measure on a shared "
           "machine): the fastest course row whose test RMSE is no worse than LensKit's (+1e-4), and the defaults row")
-    keys = sorted({(r[3], r[2]) for r in rows if r[0].startswith("LensKit") and r[5] is not None}, key=str)
+    data_order = list(dict.fromkeys(r[3] for r in rows))                              # as in the table, K ascending
+    keys = sorted({(r[3], r[2]) for r in rows if r[0].startswith("LensKit") and r[5] is not None},
+                  key=lambda dk: (data_order.index(dk[0]), dk[1]))
     for data, k in keys:
         lk = next(r for r in rows if r[3] == data and r[2] == k and r[0].startswith("LensKit"))
         ours = [r for r in rows if r[3] == data and r[2] == k and r[0].startswith("ALS") and r[7] <= lk[7] + 1e-4]
