@@ -147,6 +147,12 @@ class NumpyOps:
     def gather1d(self, vector, idx):                   # vector[idx] for a 1-D vector
         return np.take(vector, idx)
 
+    def difference_and_ones(self, a, b):                # (b, L) each -> (b, 2, L): rows a - b and ones
+        out = np.empty((a.shape[0], 2, a.shape[1]), dtype=self.dtype)
+        np.subtract(a, b, out=out[:, 0])
+        out[:, 1] = 1.0
+        return out
+
     def gram(self, X):                                  # (b, L, k) -> (b, k, k)
         return np.matmul(X.transpose(0, 2, 1), X)
 
@@ -214,6 +220,9 @@ class TorchOps:
 
     def gather1d(self, vector, idx):
         return vector.index_select(0, idx.reshape(-1)).reshape(idx.shape)
+
+    def difference_and_ones(self, a, b):
+        return self.torch.stack((a - b, self.torch.ones_like(a)), dim=1)
 
     def gram(self, X):
         return self.torch.bmm(X.transpose(1, 2), X)
@@ -329,9 +338,8 @@ def prepare_blocks(ops, layout: RowBlocks, columns, values, n_other: int, lam: f
     for rows, positions in layout.blocks:
         counts = layout.counts[rows].astype(np.float64)
         reg = lam * counts if weighted else np.full(len(rows), float(lam))
-        weights = np.ones((len(rows), 2, positions.shape[1]))           # row 0: w, filled each sweep; row 1: ones
         prepared.append({"rows": ops.index(rows), "cols": ops.index(col_ext[positions]), "base": ops.array(val_ext[positions]),
-                         "denominator": ops.array(counts + lam_bias), "reg": ops.array(reg), "weights": ops.array(weights)})
+                         "denominator": ops.array(counts + lam_bias), "reg": ops.array(reg)})
     return prepared
 
 
@@ -345,10 +353,10 @@ def update_side(ops, blocks, own, own_bias, other_ext, other_bias_ext, solver: s
     pending = []                                       # direct solver: (rows, Gram + penalty, rhs), solved together
     pending_elements = 0
     for block in blocks:
-        rows, weights = block["rows"], block["weights"]
+        rows = block["rows"]
         X = ops.gather(other_ext, block["cols"])                               # (b, L, k), zero rows on padding
-        w = block["base"] - ops.gather1d(other_bias_ext, block["cols"])        # (b, L), 0 on padding
-        weights[:, 0] = w
+        weights = ops.difference_and_ones(block["base"], ops.gather1d(other_bias_ext, block["cols"]))
+        w = weights[:, 0]                                                      # (b, L), 0 on padding
         sums = ops.wx(weights, X)                                              # (b, 2, k): w^T X and 1^T X
         Xw, SV = sums[:, 0], sums[:, 1]
         x_old = own[rows]
