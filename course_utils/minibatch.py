@@ -5,7 +5,8 @@ One optimizer step costs a fixed overhead (Python, launching the operations, the
 update of every touched row) plus work proportional to the batch. With batch size 1 the
 overhead is paid for every rating; with 1,024 it is shared by 1,024 ratings. A GPU makes the
 per-rating work almost free, so on a GPU the batch decides nearly everything. ``train_for_seconds``
-trains a model for a fixed wall-clock budget and reports what it got done.
+trains a model for a fixed budget of this process's CPU time and reports what it got done (CPU
+time, not wall-clock time: another program on a busy machine does not eat into the budget).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from .validation import check_array, check_callable, check_count, check_module, 
 def train_for_seconds(model: torch.nn.Module, train: Ratings, batch_size: int, seconds: float, lr: float = 1e-2,
                       seed: int = 0, n_checkpoints: int = 5) -> dict:
     """Adam on mean squared error, minibatches of ``batch_size`` ratings drawn from one seeded
-    permutation per pass, until ``seconds`` of training time have passed (evaluation excluded).
+    permutation per pass, until ``seconds`` of this process's CPU time have gone into training
+    steps (evaluation excluded; CPU time, so that time spent waiting for a busy machine's cores
+    does not count).
 
     Returns ``examples`` (ratings processed), ``steps``, ``examples_per_second`` and
     ``checkpoints``: a list of (training seconds, model state copy) at ``n_checkpoints`` evenly
@@ -48,13 +51,13 @@ def train_for_seconds(model: torch.nn.Module, train: Ratings, batch_size: int, s
     while marks:
         order = torch.randperm(len(train), generator=generator)
         for start in range(0, len(train), batch_size):
-            tick = time.perf_counter()
+            tick = time.process_time()
             idx = order[start : start + batch_size]
             loss = ((model(users[idx], items[idx]) - ratings[idx]) ** 2).mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            elapsed += time.perf_counter() - tick
+            elapsed += time.process_time() - tick
             examples, steps = examples + idx.numel(), steps + 1
             if elapsed >= marks[0]:
                 checkpoints.append((elapsed, {k: v.detach().clone() for k, v in model.state_dict().items()}))
