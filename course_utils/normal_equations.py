@@ -167,25 +167,10 @@ class NumpyOps:
         A.reshape(A.shape[0], -1)[:, :: A.shape[1] + 1] += values[:, None]
         return A
 
-    def solve_spd(self, A, rhs):
-        if A.shape[1] <= COLUMN_CHOLESKY_MAX_K:
-            return cholesky_solve_columns(A, rhs)
-        return _lu_solve(A, rhs)
-
     def solve_spd_many(self, systems):                 # [(A (b, k, k), rhs (b, k)), ...] -> x (sum b, k)
-        k = systems[0][1].shape[1]
-        stacked = lambda: (np.concatenate([A for A, _ in systems]), np.concatenate([r for _, r in systems]))
-        if k > COLUMN_CHOLESKY_MAX_K:
-            return _lu_solve(*stacked())
-        n = sum(len(r) for _, r in systems)
-        A_t, rhs_t = np.empty((k, k, n), dtype=self.dtype), np.empty((k, n), dtype=self.dtype)
-        start = 0
-        for A, rhs in systems:                          # one copy each, straight into the batch-last layout
-            A_t[:, :, start:start + len(rhs)] = A.transpose(1, 2, 0)
-            rhs_t[:, start:start + len(rhs)] = rhs.T
-            start += len(rhs)
-        x_t = _cholesky_solve_batch_last(A_t, rhs_t)
-        return _lu_solve(*stacked()) if x_t is None else x_t.T     # None: not positive definite in this precision
+        if systems[0][1].shape[1] <= COLUMN_CHOLESKY_MAX_K:
+            return cholesky_solve_many(systems)
+        return _lu_solve(np.concatenate([A for A, _ in systems]), np.concatenate([r for _, r in systems]))
 
     def rowdot(self, a, b):
         return np.einsum("bk,bk->b", a, b)
@@ -239,12 +224,8 @@ class TorchOps:
         return A
 
     def solve_spd_many(self, systems):
-        if len(systems) == 1:
-            return self.solve_spd(*systems[0])
-        return self.solve_spd(self.torch.cat([A for A, _ in systems]), self.torch.cat([r for _, r in systems]))
-
-    def solve_spd(self, A, rhs):
         torch = self.torch
+        A, rhs = systems[0] if len(systems) == 1 else (torch.cat([A for A, _ in systems]), torch.cat([r for _, r in systems]))
         factor, info = torch.linalg.cholesky_ex(A)
         if bool((info > 0).any()):                        # not positive definite in this precision: LU instead
             return torch.linalg.solve(A, rhs)
@@ -267,9 +248,24 @@ def cholesky_solve_columns(A, rhs):
     that per-call overhead dominates and this is 2-6x faster (K <= ``COLUMN_CHOLESKY_MAX_K``).
     A system that is not positive definite in this precision falls back to LU for all.
     """
-    x_t = _cholesky_solve_batch_last(np.array(A.transpose(1, 2, 0), order="C"), np.array(rhs.T, order="C"))  # copies
-    if x_t is None:                                          # not positive definite in this precision
-        return _lu_solve(A, rhs)
+    return cholesky_solve_many([(A, rhs)])
+
+
+def cholesky_solve_many(systems):
+    """``cholesky_solve_columns`` for several stacks at once: ``systems`` is a list of
+    ``(A (b, k, k), rhs (b, k))``; returns x (sum of b, k). Each stack is copied once, straight
+    into the batch-last layout (the inputs are left as they were)."""
+    k, n = systems[0][1].shape[1], sum(len(rhs) for _, rhs in systems)
+    dtype = np.result_type(*(A for A, _ in systems))
+    A_t, rhs_t = np.empty((k, k, n), dtype=dtype), np.empty((k, n), dtype=dtype)
+    start = 0
+    for A, rhs in systems:
+        A_t[:, :, start:start + len(rhs)] = A.transpose(1, 2, 0)
+        rhs_t[:, start:start + len(rhs)] = rhs.T
+        start += len(rhs)
+    x_t = _cholesky_solve_batch_last(A_t, rhs_t)
+    if x_t is None:                                          # not positive definite in this precision: LU for all
+        return _lu_solve(np.concatenate([A for A, _ in systems]), np.concatenate([r for _, r in systems]))
     return np.ascontiguousarray(x_t.T)
 
 
