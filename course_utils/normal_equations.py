@@ -50,10 +50,10 @@ DTYPES = ("float64", "float32")
 # CG, whose few steps leave an error far above float32's round-off and which is memory-bound,
 # so half the bytes is nearly half the time.
 AUTO_DTYPE = {"direct": "float64", "cg": "float32"}
-BLOCK_ELEMENTS = 1 << 17      # numbers per gathered block (rows x L x k), NumPy: 1 MiB in float64, so a block stays in a
-                              # core's L2 cache (measured on 1M ratings, K = 10: 1.2 s per fit at 1 << 20, 0.86 s at 1 << 17)
-TORCH_BLOCK_ELEMENTS = 1 << 20   # torch: each call costs several microseconds (and a kernel launch on a GPU), so larger
-                                 # blocks (on 1M ratings, K = 50, CPU: 10 s per fit at 1 << 17, 4.7 s at 1 << 20)
+BLOCK_ELEMENTS = 1 << 20      # numbers per gathered block (rows x L x k): 8 MB in float64. Blocks of 1 << 17 (1 MiB, a core's
+                              # L2 cache) were faster on 1M ratings at K = 10 (0.86 s vs 1.2 s per fit), but made notebook 05's
+                              # cost-model fit unstable on a loaded machine (per-block costs dominated; CG alpha fell to 0.32)
+TORCH_BLOCK_ELEMENTS = 1 << 20   # torch: each call costs several microseconds (and a kernel launch on a GPU), so large blocks
 ROW_LENGTH_GROWTH = 1.25      # padding of at most 25 % of a block's ratings ...
 BLOCK_OVERHEAD_ELEMENTS = 1 << 15   # ... or, if more, what a block's fixed cost (~20 NumPy calls) is worth in numbers
 COLUMN_CHOLESKY_MAX_K = 24    # NumPy direct solves: column-by-column batched Cholesky up to this K, LAPACK LU above
